@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Runs every test suite (type check, unit, integration, end-to-end) and closes with one line,
+// `N passed, N failed`, the totals of all of them. Exit code 0 only when every suite ran and passed.
+// Usage: node scripts/test-all.js [--skip-e2e]
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const skipE2e = process.argv.includes('--skip-e2e') || process.env.ONGAGE_SKIP_E2E === '1';
+const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
+const reporter = path.join(__dirname, 'count-reporter.js');
+
+const suites = [
+  { name: 'unit', files: ['test/unit/**/*.test.ts', 'sandbox/test/**/*.test.ts'] },
+  { name: 'integration', files: ['test/integration/**/*.test.ts'] },
+];
+if (!skipE2e) suites.push({ name: 'e2e', setup: ['node', ['test/e2e/setup.js']], files: ['test/e2e/**/*.e2e.ts'], timeout: '180000' });
+
+let passed = 0;
+let failed = 0;
+let pending = 0;
+let broken = false;
+
+function run(cmd, args, env) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status === null ? 1 : r.status;
+}
+
+console.log('== type check');
+if (run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.']) !== 0) {
+  console.log('type check failed');
+  failed += 1;
+  broken = true;
+}
+
+for (const suite of suites) {
+  console.log(`\n== ${suite.name} tests`);
+  if (suite.setup && run(suite.setup[0], suite.setup[1]) !== 0) {
+    console.log(`${suite.name}: setup failed; its tests did not run`);
+    failed += 1;
+    broken = true;
+    continue;
+  }
+  const countsFile = path.join(os.tmpdir(), `ongage-counts-${process.pid}-${suite.name}.json`);
+  fs.rmSync(countsFile, { force: true });
+  const args = [mocha, '--config', '.mocharc.json', '--reporter', reporter];
+  if (suite.timeout) args.push('--timeout', suite.timeout);
+  args.push(...suite.files);
+  const code = run(process.execPath, args, { ONGAGE_TEST_COUNTS: countsFile });
+  if (!fs.existsSync(countsFile)) {
+    console.log(`${suite.name}: the runner ended (exit ${code}) without reporting results`);
+    failed += 1;
+    broken = true;
+    continue;
+  }
+  const c = JSON.parse(fs.readFileSync(countsFile, 'utf8'));
+  fs.rmSync(countsFile, { force: true });
+  passed += c.passes;
+  failed += c.failures;
+  pending += c.pending;
+  if (code !== 0 && c.failures === 0) {
+    failed += 1;
+    broken = true;
+  }
+}
+
+if (passed === 0) broken = true;
+console.log('');
+console.log(`${passed} passed, ${failed} failed${pending ? `, ${pending} skipped` : ''}`);
+process.exit(failed > 0 || broken ? 1 : 0);
