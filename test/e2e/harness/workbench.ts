@@ -1,0 +1,441 @@
+// Drives the real extension in a real VS Code workbench (code-server) through Chromium, for the journeys in
+// test/e2e/*.e2e.ts. Start with useWorkbench() inside a describe(); see test/e2e/README.md for the helper list.
+import * as fs from 'fs';
+import * as path from 'path';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
+import * as env from './env';
+
+export interface TreeRow {
+  label: string;
+  description: string;
+  /** 1 for top-level rows. */
+  level: number;
+  /** undefined for leaves. */
+  expanded: boolean | undefined;
+  ariaLabel: string;
+}
+
+export interface LaunchOptions {
+  /** Names the artifacts folder: .test-artifacts/e2e/<name>/. */
+  name: string;
+  /** User settings on top of the harness's base settings (written to the throwaway profile). */
+  settings?: Record<string, unknown>;
+  /** Files to create in the opened (temporary) workspace folder, by relative path. */
+  files?: Record<string, string>;
+}
+
+const DEFAULT_TIMEOUT = 20000;
+
+/** The extension's VSIX installed once per test process into a shared extensions folder. */
+let sharedExtensions: { dir: string; profile: string } | undefined;
+function extensionsDir(): string {
+  if (!sharedExtensions) {
+    if (!fs.existsSync(env.vsixPath)) throw new Error(`${env.vsixPath} is missing: run \`node test/e2e/setup.js\` (npm run test:e2e does) first.`);
+    if (!env.harnessReady()) throw new Error('The harness (Node 24 + code-server) is not installed: run `node test/e2e/setup.js` first.');
+    const dir = env.mkTemp('ongage-e2e-ext-');
+    const profile = env.mkTemp('ongage-e2e-install-');
+    sharedExtensions = { dir, profile };
+    process.on('exit', () => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(profile, { recursive: true, force: true });
+    });
+    env.installExtension(env.vsixPath, dir, profile);
+  }
+  return sharedExtensions.dir;
+}
+
+export function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
+}
+
+export class Workbench {
+  private shot = 0;
+  private constructor(
+    readonly page: Page,
+    readonly artifacts: string,
+    readonly folder: string,
+    private readonly browser: Browser,
+    private readonly server: env.CodeServer,
+  ) {}
+
+  /** Starts code-server with the extension installed and a throwaway profile, and opens it in Chromium. */
+  static async launch(opts: LaunchOptions): Promise<Workbench> {
+    const artifacts = path.join(env.artifactsRoot, 'e2e', slug(opts.name));
+    fs.rmSync(artifacts, { recursive: true, force: true });
+    fs.mkdirSync(artifacts, { recursive: true });
+    const folder = env.mkTemp('ongage-e2e-folder-');
+    for (const [rel, text] of Object.entries(opts.files ?? {})) {
+      fs.mkdirSync(path.dirname(path.join(folder, rel)), { recursive: true });
+      fs.writeFileSync(path.join(folder, rel), text);
+    }
+    const server = await env.startCodeServer({
+      folder,
+      settings: opts.settings,
+      extensionsDir: extensionsDir(),
+      logFile: path.join(artifacts, 'code-server.log'),
+    });
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({ executablePath: env.chromiumPath, args: env.chromiumArgs, headless: true });
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      page.setDefaultTimeout(DEFAULT_TIMEOUT);
+      const consoleLog = fs.createWriteStream(path.join(artifacts, 'browser-console.log'));
+      page.on('console', (m) => consoleLog.write(`[${m.type()}] ${m.text()}\n`));
+      page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${e.message}\n`));
+      await page.goto(server.url);
+      const wb = new Workbench(page, artifacts, folder, browser, server);
+      await page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: 60000 });
+      await page.locator('.monaco-workbench').waitFor({ state: 'visible' });
+      return wb;
+    } catch (e) {
+      await browser?.close().catch(() => undefined);
+      await server.close();
+      fs.rmSync(folder, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /** Stops Chromium and code-server (the whole process group) and removes the temporary folders. */
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    await this.server.close();
+    fs.rmSync(this.folder, { recursive: true, force: true });
+  }
+
+  /** Saves a numbered PNG of the whole page into the journey's artifacts folder; returns its path. */
+  async screenshot(step: string): Promise<string> {
+    this.shot += 1;
+    const file = path.join(this.artifacts, `${String(this.shot).padStart(2, '0')}-${slug(step)}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  // ---- activity bar, views ------------------------------------------------------------------------------------
+
+  /** The activity bar entry whose aria-label starts with `title` (e.g. "Ongage"). */
+  activityItem(title: string): Locator {
+    return this.page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${cssString(title)}"]`).first();
+  }
+
+  /** Opens the view container `container` from the activity bar (no-op when it is already shown). */
+  async openView(container: string): Promise<void> {
+    const item = this.activityItem(container);
+    await item.waitFor({ state: 'visible' });
+    const li = item.locator('xpath=..');
+    const checked = (await li.getAttribute('aria-checked')) === 'true' || (await li.getAttribute('class'))?.includes('checked');
+    if (!checked) await item.click();
+    await this.page.locator('.part.sidebar').waitFor({ state: 'visible' });
+  }
+
+  /** The side bar's title (e.g. "ONGAGE: LIBRARY" when the container holds one view). */
+  async sideBarTitle(): Promise<string> {
+    return (await this.page.locator('.part.sidebar .composite.title .title-label').first().innerText()).trim();
+  }
+
+  /** Titles of the view panes shown in the side bar (pane headers, or the side bar title for a single view). */
+  async viewTitles(): Promise<string[]> {
+    const headers = await this.page.locator('.part.sidebar .pane-header .title').allInnerTexts();
+    return headers.map((t) => t.trim()).filter(Boolean);
+  }
+
+  /** The body of the visible view pane (the first one, or the one whose header title is `view`). */
+  paneBody(view?: string): Locator {
+    const sidebar = this.page.locator('.part.sidebar');
+    if (!view) return sidebar.locator('.pane-body').first();
+    return sidebar
+      .locator('.pane')
+      .filter({ has: this.page.locator('.pane-header .title', { hasText: new RegExp(`^${escapeRegExp(view)}$`, 'i') }) })
+      .locator('.pane-body')
+      .first();
+  }
+
+  // ---- welcome content -----------------------------------------------------------------------------------------
+
+  /** The welcome content of the visible view ('' when none is shown). */
+  async welcomeText(view?: string): Promise<string> {
+    const w = this.paneBody(view).locator('.welcome-view-content');
+    if ((await w.count()) === 0 || !(await w.first().isVisible())) return '';
+    return (await w.first().innerText()).trim();
+  }
+
+  /** Labels of the buttons in the visible welcome content. */
+  async welcomeButtons(view?: string): Promise<string[]> {
+    const b = this.paneBody(view).locator('.welcome-view-content .monaco-button');
+    return (await b.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+  }
+
+  /** Clicks the welcome-content button labelled `label`. */
+  async clickWelcomeButton(label: string, view?: string): Promise<void> {
+    await this.paneBody(view).locator('.welcome-view-content .monaco-button', { hasText: label }).first().click();
+  }
+
+  // ---- trees ----------------------------------------------------------------------------------------------------
+
+  /** The rows of the tree in the visible view, top to bottom (only rendered rows, as a user sees them). */
+  async treeRows(view?: string): Promise<TreeRow[]> {
+    const rows = this.paneBody(view).locator('.monaco-list-row');
+    return rows.evaluateAll((els) =>
+      els
+        .map((el) => ({
+          top: parseFloat((el as HTMLElement).style.top || '0'),
+          label: (el.querySelector('.label-name')?.textContent ?? el.textContent ?? '').trim(),
+          description: (el.querySelector('.label-description')?.textContent ?? '').trim(),
+          level: Number(el.getAttribute('aria-level') ?? '1'),
+          expanded: el.hasAttribute('aria-expanded') ? el.getAttribute('aria-expanded') === 'true' : undefined,
+          ariaLabel: el.getAttribute('aria-label') ?? '',
+        }))
+        .sort((a, b) => a.top - b.top)
+        .map(({ top: _top, ...row }) => row),
+    );
+  }
+
+  /** The tree row whose label is `label` (exact string, or a RegExp). */
+  treeItem(label: string | RegExp, view?: string): Locator {
+    const re = typeof label === 'string' ? new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) : label;
+    return this.paneBody(view)
+      .locator('.monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: re }) })
+      .first();
+  }
+
+  /** Waits until a row labelled `label` is in the tree and returns its details. */
+  async waitForTreeItem(label: string | RegExp, opts: { view?: string; timeout?: number } = {}): Promise<TreeRow> {
+    const timeout = opts.timeout ?? DEFAULT_TIMEOUT;
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const rows = await this.treeRows(opts.view);
+      const hit = rows.find((r) => (typeof label === 'string' ? r.label === label : label.test(r.label)));
+      if (hit) return hit;
+      if (Date.now() > deadline) {
+        throw new Error(`No tree item ${label} within ${timeout / 1000} s; rows shown: ${JSON.stringify(rows.map((r) => r.label))}`);
+      }
+      await env.delay(200);
+    }
+  }
+
+  /** Expands the tree row labelled `label` (waits for it first) and waits until it reports expanded. */
+  async expand(label: string | RegExp, view?: string): Promise<void> {
+    await this.waitForTreeItem(label, { view });
+    const row = this.treeItem(label, view);
+    if ((await row.getAttribute('aria-expanded')) === 'true') return;
+    await row.locator('.monaco-tl-twistie').click();
+    await this.page.waitForFunction(
+      (el) => el?.getAttribute('aria-expanded') === 'true',
+      await row.elementHandle(),
+      { timeout: DEFAULT_TIMEOUT },
+    );
+  }
+
+  /** Clicks (selects / opens) the tree row labelled `label`. */
+  async clickTreeItem(label: string | RegExp, view?: string): Promise<void> {
+    await this.waitForTreeItem(label, { view });
+    await this.treeItem(label, view).click();
+  }
+
+  // ---- commands, notifications --------------------------------------------------------------------------------
+
+  /** Runs a command from the palette by its full title, e.g. "Ongage: Use the Local Sandbox". */
+  async runCommand(title: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input.input').first();
+    if (!(await input.isVisible())) await this.page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const exact = rows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) }).first();
+    try {
+      await exact.waitFor({ state: 'visible', timeout: 10000 });
+    } catch {
+      const shown = (await rows.allInnerTexts()).map((t) => t.split('\n')[0]);
+      await this.page.keyboard.press('Escape');
+      throw new Error(`Command "${title}" is not in the palette; shown: ${JSON.stringify(shown.slice(0, 10))}`);
+    }
+    await exact.click();
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /** Messages of the notification toasts shown now. */
+  async notifications(): Promise<string[]> {
+    return (await this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts()).map((t) => t.trim());
+  }
+
+  /** Waits for a notification toast whose message matches `text` (substring or RegExp) and returns it. */
+  async waitForNotification(text: string | RegExp, timeout = DEFAULT_TIMEOUT): Promise<string> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const shown = await this.notifications();
+      const hit = shown.find((m) => (typeof text === 'string' ? m.includes(text) : text.test(m)));
+      if (hit !== undefined) return hit;
+      if (Date.now() > deadline) throw new Error(`No notification ${text} within ${timeout / 1000} s; shown: ${JSON.stringify(shown)}`);
+      await env.delay(200);
+    }
+  }
+
+  // ---- editors, panels -----------------------------------------------------------------------------------------
+
+  /** Titles of the open editor tabs. */
+  async editorTabs(): Promise<string[]> {
+    return (await this.page.locator('.tabs-container .tab .label-name').allInnerTexts()).map((t) => t.trim());
+  }
+
+  /** Opens a file of the workspace folder by relative path (Quick Open). */
+  async openFile(relPath: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input.input').first();
+    await input.waitFor({ state: 'visible' });
+    await input.fill(relPath);
+    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
+    await row.waitFor({ state: 'visible' });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tabs-container .tab.active', { hasText: path.basename(relPath) }).waitFor({ state: 'visible' });
+  }
+
+  /** Types into the active text editor at the cursor. */
+  async typeInEditor(text: string): Promise<void> {
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+    await editor.click();
+    await this.page.keyboard.type(text);
+  }
+
+  /** The visible text of the active text editor (rendered lines only). */
+  async editorText(): Promise<string> {
+    const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line');
+    return lines.evaluateAll((els) =>
+      els
+        .map((el) => ({ top: parseFloat((el as HTMLElement).style.top || '0'), text: (el.textContent ?? '').replace(/\u00a0/g, ' ') }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text)
+        .join('\n'),
+    );
+  }
+
+  /** Rows of the Problems panel (opens it). */
+  async problems(): Promise<string[]> {
+    await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+    return (await this.page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map((t) => t.trim());
+  }
+
+  /** The text of the Output panel showing channel `channel` (opens it through the channel picker). */
+  async outputText(channel: string): Promise<string> {
+    await this.runCommand('Output: Show Output Channels...');
+    const input = this.page.locator('.quick-input-widget input.input').first();
+    await input.waitFor({ state: 'visible' });
+    await input.fill(channel);
+    const row = this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(channel)}$`) }) })
+      .first();
+    await row.click();
+    const lines = this.page.locator('.part.panel .monaco-editor .view-lines');
+    await lines.first().waitFor({ state: 'visible' });
+    return lines.first().innerText();
+  }
+
+  // ---- webviews ------------------------------------------------------------------------------------------------
+
+  /**
+   * The frames holding webview content (the inner `active-frame` of each webview), skipping the frame that hosts
+   * the web worker extension host.
+   */
+  async webviewFrames(): Promise<Frame[]> {
+    const out: Frame[] = [];
+    for (const f of this.page.frames()) {
+      if (f === this.page.mainFrame()) continue;
+      if (f.name() !== 'active-frame' && !/fake\.html|index\.html\?.*purpose=webviewView|\/webview\//.test(f.url())) continue;
+      if (f.name() !== 'active-frame' && f.childFrames().length > 0) continue;
+      const body = await f
+        .evaluate(() => document.body?.innerText ?? '')
+        .catch(() => '');
+      if (body.trimStart().startsWith('(function')) continue;
+      out.push(f);
+    }
+    return out;
+  }
+
+  /** Waits for a webview whose text contains `text` and returns its frame. */
+  async waitForWebview(text: string | RegExp, timeout = DEFAULT_TIMEOUT): Promise<Frame> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      for (const f of await this.webviewFrames()) {
+        const body = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+        if (typeof text === 'string' ? body.includes(text) : text.test(body)) return f;
+      }
+      if (Date.now() > deadline) throw new Error(`No webview showing ${text} within ${timeout / 1000} s`);
+      await env.delay(250);
+    }
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function cssString(s: string): string {
+  return s.replace(/["\\]/g, '\\$&');
+}
+
+// ---- mocha wiring ------------------------------------------------------------------------------------------------
+
+/**
+ * Registers before/after hooks in the current describe() that launch a workbench and close it (also when tests
+ * fail), and take a `failure-<test>` screenshot after each failed test. Returns a getter for the workbench.
+ * `opts` may be a function, evaluated in the before hook (after earlier hooks, such as useSandbox(), have run).
+ */
+export function useWorkbench(opts: LaunchOptions | (() => LaunchOptions)): () => Workbench {
+  let wb: Workbench | undefined;
+  before(async function () {
+    this.timeout(180000);
+    wb = await Workbench.launch(typeof opts === 'function' ? opts() : opts);
+  });
+  afterEach(async function () {
+    if (wb && this.currentTest?.state === 'failed') await wb.screenshot(`failure-${this.currentTest.title}`).catch(() => undefined);
+  });
+  after(async function () {
+    this.timeout(30000);
+    await wb?.close();
+    wb = undefined;
+  });
+  return () => {
+    if (!wb) throw new Error('The workbench did not start; see the before hook error.');
+    return wb;
+  };
+}
+
+/**
+ * Registers before/after hooks that start the project's sandbox server on a free loopback port (a child process,
+ * `npm run sandbox -- --port N`) and stop it. Returns a getter for { url, port }.
+ */
+export function useSandbox(name: string): () => env.Sandbox {
+  let sb: env.Sandbox | undefined;
+  before(async function () {
+    this.timeout(90000);
+    const dir = path.join(env.artifactsRoot, 'e2e', slug(name));
+    fs.mkdirSync(dir, { recursive: true });
+    sb = await env.startSandbox({ logFile: path.join(dir, 'sandbox.log') });
+  });
+  after(async function () {
+    await sb?.close();
+    sb = undefined;
+  });
+  return () => {
+    if (!sb) throw new Error('The sandbox did not start; see the before hook error.');
+    return sb;
+  };
+}
+
+/** The extension's package.json. */
+export function manifest(): {
+  contributes: { commands?: Array<{ command: string; title: string; category?: string }>; [k: string]: unknown };
+  [k: string]: unknown;
+} {
+  return JSON.parse(fs.readFileSync(path.join(env.root, 'package.json'), 'utf8'));
+}
+
+/** The palette title of a contributed command ("Category: Title"), or undefined when package.json lacks it. */
+export function commandTitle(id: string): string | undefined {
+  const c = manifest().contributes.commands?.find((x) => x.command === id);
+  return c ? (c.category ? `${c.category}: ${c.title}` : c.title) : undefined;
+}
