@@ -1,0 +1,106 @@
+/**
+ * Lists a whole collection page by page. The first page says how big the collection is
+ * (`metadata.total`); the rest are then fetched concurrently (the client's limiter keeps the account
+ * under its limits) and handed out as they arrive, so a tree can show the first page before the last
+ * one is in. Without a total, pages are fetched one after another until a short page.
+ */
+import { Page } from './types';
+
+export interface PageResult<T> {
+  items: T[];
+  total?: number;
+}
+
+/** Fetches one page; `index` counts from 0. */
+export type PageFetcher<T> = (index: number, pageSize: number, signal: AbortSignal) => Promise<PageResult<T>>;
+
+export interface PaginateOptions<T> {
+  pageSize: number;
+  /** Pages fetched at once after the first. Default 10 (Ongage's in-flight limit). */
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Called with every page as it arrives (in arrival order), before the iterator yields it. */
+  onPage?: (page: Page<T>) => void;
+  /** How `Page.page` is numbered: 'page' = 1-based page number, 'offset' = item offset. Default 'page'. */
+  numbering?: 'page' | 'offset';
+}
+
+/** Yields pages in the order they arrive. Stopping the loop early cancels the pages still in flight. */
+export async function* paginate<T>(fetchPage: PageFetcher<T>, opts: PaginateOptions<T>): AsyncGenerator<Page<T>> {
+  const pageSize = Math.max(1, Math.floor(opts.pageSize));
+  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 10));
+  const inner = new AbortController();
+  const onOuterAbort = (): void => inner.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) onOuterAbort();
+  else opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+
+  const label = (index: number): number => (opts.numbering === 'offset' ? index * pageSize : index + 1);
+  const toPage = (index: number, r: PageResult<T>): Page<T> => {
+    const page: Page<T> = { items: r.items, total: r.total, page: label(index), pageSize };
+    opts.onPage?.(page);
+    return page;
+  };
+
+  const running = new Map<number, Promise<{ index: number; result: PageResult<T> }>>();
+  try {
+    const first = await fetchPage(0, pageSize, inner.signal);
+    yield toPage(0, first);
+    if (first.total === undefined) {
+      // No total: walk on until a short page.
+      let last = first;
+      for (let index = 1; last.items.length >= pageSize; index++) {
+        last = await fetchPage(index, pageSize, inner.signal);
+        if (last.items.length === 0) break;
+        yield toPage(index, last);
+      }
+      return;
+    }
+    let total = first.total;
+    let next = 1;
+    const pagesFor = (t: number): number => Math.ceil(t / pageSize);
+    const start = (index: number): void => {
+      running.set(
+        index,
+        fetchPage(index, pageSize, inner.signal).then((result) => ({ index, result })),
+      );
+    };
+    while (true) {
+      while (running.size < concurrency && next < pagesFor(total)) start(next++);
+      if (running.size === 0) break;
+      const { index, result } = await Promise.race(running.values());
+      running.delete(index);
+      // The collection may have grown while we were listing: fetch the pages it grew by.
+      if (result.total !== undefined && result.total > total) total = result.total;
+      if (result.items.length > 0) yield toPage(index, result);
+    }
+  } finally {
+    opts.signal?.removeEventListener('abort', onOuterAbort);
+    if (running.size > 0) {
+      inner.abort();
+      for (const p of running.values()) p.catch(() => undefined);
+    }
+  }
+}
+
+/** Every item of the collection, in collection order (pages are re-ordered; items seen twice are kept once by `key`). */
+export async function collectAll<T>(
+  fetchPage: PageFetcher<T>,
+  opts: PaginateOptions<T> & { key?: (item: T) => unknown },
+): Promise<T[]> {
+  const pages: Page<T>[] = [];
+  for await (const p of paginate(fetchPage, opts)) pages.push(p);
+  pages.sort((a, b) => a.page - b.page);
+  const out: T[] = [];
+  const seen = new Set<unknown>();
+  for (const p of pages) {
+    for (const item of p.items) {
+      if (opts.key) {
+        const k = opts.key(item);
+        if (seen.has(k)) continue;
+        seen.add(k);
+      }
+      out.push(item);
+    }
+  }
+  return out;
+}
