@@ -44,8 +44,8 @@ export async function* paginate<T>(fetchPage: PageFetcher<T>, opts: PaginateOpti
   const running = new Map<number, Promise<{ index: number; result: PageResult<T> }>>();
   try {
     const first = await fetchPage(0, pageSize, inner.signal);
-    yield toPage(0, first);
     if (first.total === undefined) {
+      yield toPage(0, first);
       // No total: walk on until a short page.
       let last = first;
       for (let index = 1; last.items.length >= pageSize; index++) {
@@ -64,6 +64,9 @@ export async function* paginate<T>(fetchPage: PageFetcher<T>, opts: PaginateOpti
         fetchPage(index, pageSize, inner.signal).then((result) => ({ index, result })),
       );
     };
+    // The next pages are on their way while the caller handles the first.
+    while (running.size < concurrency && next < pagesFor(total)) start(next++);
+    yield toPage(0, first);
     while (true) {
       while (running.size < concurrency && next < pagesFor(total)) start(next++);
       if (running.size === 0) break;

@@ -1,0 +1,112 @@
+import * as assert from 'assert';
+import { RateLimiter, Release, sharedLimiter } from '../../../src/core/api/limiter';
+
+const tick = (ms = 0): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('api/limiter', () => {
+  it('never admits more than maxInFlight at once, and hands a freed slot to the next waiter', async () => {
+    const l = new RateLimiter({ maxInFlight: 3, perWindow: 1000 });
+    const admitted: number[] = [];
+    const releases: Release[] = [];
+    const all = Array.from({ length: 7 }, (_, i) =>
+      l.acquire().then((rel) => {
+        admitted.push(i);
+        releases.push(rel);
+      }),
+    );
+    await tick();
+    assert.deepStrictEqual(admitted, [0, 1, 2]);
+    assert.strictEqual(l.stats().waiting, 4);
+    releases[0]();
+    releases[0](); // a second call frees nothing more
+    await tick();
+    assert.deepStrictEqual(admitted, [0, 1, 2, 3], 'first come, first served; one release, one admission');
+    while (releases.length < 7) {
+      releases[releases.length - 1]();
+      await tick();
+    }
+    await Promise.all(all);
+    assert.strictEqual(l.stats().maxInFlightSeen, 3);
+  });
+
+  it('holds the call past the per-window budget until the oldest finished call leaves the window', async () => {
+    const l = new RateLimiter({ maxInFlight: 10, perWindow: 2, windowMs: 150 });
+    const r1 = await l.acquire();
+    const r2 = await l.acquire();
+    let third = false;
+    const p = l.acquire().then((r) => {
+      third = true;
+      return r;
+    });
+    r1();
+    r2();
+    await tick(40);
+    assert.strictEqual(third, false, 'two calls finished less than a window ago still count');
+    assert.strictEqual(l.stats().inWindow, 2);
+    (await p)();
+    assert.strictEqual(third, true);
+  });
+
+  it('counts calls still in flight against the window (no busy waiting while the window is full of them)', async () => {
+    const l = new RateLimiter({ maxInFlight: 10, perWindow: 2, windowMs: 50 });
+    const r1 = await l.acquire();
+    const r2 = await l.acquire();
+    let third = false;
+    const p = l.acquire().then((r) => ((third = true), r));
+    await tick(120);
+    assert.strictEqual(third, false, 'in-flight calls never expire from the window');
+    r1();
+    r2();
+    (await p)();
+    assert.strictEqual(third, true);
+  });
+
+  it('a waiter whose signal fires leaves the queue at once, and the queue moves on', async () => {
+    const l = new RateLimiter({ maxInFlight: 1 });
+    const held = await l.acquire();
+    const ac = new AbortController();
+    const cancelled = l.acquire(ac.signal);
+    let laterGot = false;
+    const later = l.acquire().then((r) => ((laterGot = true), r));
+    assert.strictEqual(l.stats().waiting, 2);
+    ac.abort(new Error('stop'));
+    await assert.rejects(cancelled, /stop/);
+    assert.strictEqual(l.stats().waiting, 1);
+    held();
+    (await later)();
+    assert.strictEqual(laterGot, true);
+    await assert.rejects(l.acquire(AbortSignal.abort()), (e: Error) => e.name === 'AbortError');
+    assert.strictEqual(l.stats().inFlight, 0);
+  });
+
+  it('pause() holds every admission back, then lets them through', async () => {
+    const l = new RateLimiter({ maxInFlight: 5 });
+    l.pause(60);
+    assert.ok(l.stats().pausedForMs > 0);
+    let got = false;
+    const p = l.acquire().then((r) => ((got = true), r));
+    await tick(20);
+    assert.strictEqual(got, false);
+    (await p)();
+    assert.strictEqual(got, true);
+  });
+
+  it('rejects nonsense limits and can be reconfigured', () => {
+    assert.throws(() => new RateLimiter({ maxInFlight: 0 }), RangeError);
+    assert.throws(() => new RateLimiter({ perWindow: NaN }), RangeError);
+    const l = new RateLimiter();
+    assert.deepStrictEqual(l.limits, { maxInFlight: 10, perWindow: 300, windowMs: 60000 });
+    l.configure({ perWindow: 600 });
+    assert.strictEqual(l.limits.perWindow, 600);
+  });
+
+  it('is shared per base URL and account code', () => {
+    const a = sharedLimiter('http://h.example/', 'acct1');
+    const b = sharedLimiter('http://H.example', 'acct1');
+    const c = sharedLimiter('http://h.example', 'acct2');
+    assert.strictEqual(a, b);
+    assert.notStrictEqual(a, c);
+    sharedLimiter('http://h.example', 'acct1', { maxInFlight: 4 });
+    assert.strictEqual(a.limits.maxInFlight, 4, 'the latest configuration applies');
+  });
+});
