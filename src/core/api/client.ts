@@ -125,7 +125,8 @@ interface RequestSpec {
   notFound?: string;
   /** How to read a 400 (Ongage uses it for dependency errors on deletes). */
   on400?: 'dependency' | 'validation';
-  dependencyMessage?: string;
+  /** The message for a dependency error, given Ongage's own message. */
+  dependencyMessage?: (ongageMessage: string) => string;
   signal?: AbortSignal;
 }
 
@@ -437,7 +438,12 @@ export class OngageClient {
         what: `Email ${emailId}`,
         action: `deleting email ${emailId}`,
         on400: 'dependency',
-        dependencyMessage: `The email is used by a campaign; deleting it is not allowed. Email ${emailId} was kept; remove it from its campaigns in Ongage first.`,
+        dependencyMessage: (said) =>
+          /campaign/i.test(said)
+            ? `The email is used by a campaign; deleting it is not allowed. Email ${emailId} was kept; remove it from its campaigns in Ongage first.`
+            : /not empty/i.test(said)
+              ? `The folder is not empty; deleting it is not allowed. Move or delete its items first.`
+              : `Email ${emailId} is still in use (as a header, footer or welcome email, for example); deleting it is not allowed.`,
         signal: opts.signal,
       });
       return r.payload && typeof r.payload === 'object' && !Array.isArray(r.payload) && 'id' in r.payload
@@ -618,7 +624,7 @@ export class OngageClient {
         what: `Transactional campaign ${campaignId}`,
         action: `deleting transactional campaign ${campaignId}`,
         on400: 'dependency',
-        dependencyMessage: `Transactional campaign ${campaignId} is still in use (it may be the list's default); it was kept.`,
+        dependencyMessage: () => `Transactional campaign ${campaignId} is still in use (it may be the list's default); it was kept.`,
         signal: opts.signal,
       });
     } catch (e) {
@@ -1022,7 +1028,7 @@ export class OngageClient {
         break;
       case status === 400 && spec.on400 === 'dependency':
         kind = 'dependency';
-        message = `${spec.dependencyMessage ?? `${spec.what} is still in use.`}${said}`;
+        message = `${spec.dependencyMessage?.(ongageMessage ?? '') ?? `${spec.what} is still in use.`}${said}`;
         break;
       case status === 400 || status === 412 || status === 422:
         kind = 'validation';

@@ -328,7 +328,21 @@ export function parseContact(input: unknown): Contact {
 
 export function parseSendResult(input: unknown, recipients: string[]): SendResult {
   const raw = input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : { value: input };
-  return { id: optId(raw.id), recipients, extra: pickExtra(raw, ['id']) };
+  const strings = (v: unknown): string[] | undefined =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
+  const rejected = Array.isArray(raw.rejected)
+    ? raw.rejected
+        .filter((x): x is Record<string, unknown> => !!x && typeof x === 'object')
+        .map((x) => ({ recipient: str(x.recipient) ?? '', reason: str(x.reason) ?? '' }))
+    : undefined;
+  return {
+    id: optId(raw.id),
+    campaignId: optId(raw.campaign_id),
+    recipients,
+    accepted: strings(raw.accepted),
+    rejected,
+    extra: pickExtra(raw, ['id', 'campaign_id', 'recipients', 'accepted', 'rejected']),
+  };
 }
 
 /** Parses every element; a malformed element fails the whole call with a TypeError naming it. */

@@ -367,7 +367,13 @@ export interface TransactionalEmbedInput extends TransactionalSendOptions {
 export interface SendResult {
   /** An id Ongage returned for the send, when it returned one. */
   id?: number;
+  /** The transactional campaign the send was counted under, when the answer says. */
+  campaignId?: number;
+  /** The recipients asked for. */
   recipients: string[];
+  /** Recipients the server says it accepted / turned away (status or suppression checks), when it says. */
+  accepted?: string[];
+  rejected?: Array<{ recipient: string; reason: string }>;
   extra: Record<string, unknown>;
 }
 

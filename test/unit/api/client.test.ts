@@ -201,7 +201,12 @@ describe('api/client (unit, against an in-test server)', function () {
     });
 
     it('deletes, and says why when the email is still used', async () => {
-      srv.handle = (r) => (r.path.endsWith('/7') ? ok(email(7, { deleted: '1' })) : fail(400, 'Dependency error'));
+      srv.handle = (r) =>
+        r.path.endsWith('/7')
+          ? ok(email(7, { deleted: '1' }))
+          : r.path.endsWith('/9')
+            ? fail(400, 'Dependency error: email 9 cannot be deleted: folder 9 is not empty (3 items)')
+            : fail(400, 'Dependency error: email 8 cannot be deleted: used by campaign 111670');
       const c = make();
       const gone = await c.deleteEmail(7);
       assert.strictEqual(gone!.deleted, true);
@@ -211,6 +216,9 @@ describe('api/client (unit, against an in-test server)', function () {
       assert.match(e.message, /^The email is used by a campaign; deleting it is not allowed/);
       assert.match(e.message, /Dependency error/);
       assert.strictEqual(srv.seen.length, 2, 'a 400 is not retried');
+      const folder = await expectError(c.deleteEmail(9));
+      assert.strictEqual(folder.kind, 'dependency');
+      assert.match(folder.message, /^The folder is not empty/);
     });
   });
 
