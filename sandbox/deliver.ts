@@ -1,0 +1,147 @@
+/**
+ * Turns an accepted send into outbox entries: header and footer templates composed around the email's own
+ * content, the default unsubscribe link appended when the email asks for it, and every tag resolved for each
+ * recipient (contact fields, then message_dynamic_fields, then the recipient's own dynamic fields).
+ */
+import { ContactRec, EmailRec, OutboxEntry, SendKind, Store } from './model';
+import { emailHash, FieldDef, personalize } from './personalize';
+
+export interface MessageParts {
+  subject: string;
+  preheader: string;
+  html: string;
+  text: string;
+}
+
+function bodyInner(html: string): string {
+  const m = html.match(/<body[^>]*>([\s\S]*?)<\/body>/i);
+  return (m ? m[1] : html).trim();
+}
+
+function styles(html: string): string {
+  return (html.match(/<style[^>]*>[\s\S]*?<\/style>/gi) ?? []).join('\n');
+}
+
+/** Places the header template's content right after <body> and the footer's right before </body>. */
+export function composeHtml(html: string, header: string | null, footer: string | null): string {
+  let out = html;
+  const extraStyles = [header, footer].filter((x): x is string => !!x).map(styles).filter(Boolean).join('\n');
+  if (extraStyles && /<\/head>/i.test(out)) out = out.replace(/<\/head>/i, `${extraStyles}\n</head>`);
+  if (header) {
+    const h = bodyInner(header);
+    out = /<body[^>]*>/i.test(out) ? out.replace(/<body[^>]*>/i, (m) => `${m}\n${h}`) : `${h}\n${out}`;
+  }
+  if (footer) {
+    const f = bodyInner(footer);
+    out = /<\/body>/i.test(out) ? out.replace(/<\/body>(?![\s\S]*<\/body>)/i, `${f}\n</body>`) : `${out}\n${f}`;
+  }
+  return out;
+}
+
+const DEFAULT_UNSUBSCRIBE =
+  '<p style="text-align:center;font:12px Arial,sans-serif;color:#888888">If you no longer wish to receive these emails, <a href="{{ocx_unsubscribe_link}}">unsubscribe here</a>.</p>';
+
+export function addDefaultUnsubscribe(html: string): string {
+  return /<\/body>/i.test(html) ? html.replace(/<\/body>(?![\s\S]*<\/body>)/i, `${DEFAULT_UNSUBSCRIBE}\n</body>`) : `${html}\n${DEFAULT_UNSUBSCRIBE}`;
+}
+
+/** The email's subject, preheader, HTML and text with its header/footer templates composed in. */
+export function composeEmail(store: Store, e: EmailRec): MessageParts {
+  const header = e.header_template_id !== null ? store.email(e.header_template_id) : undefined;
+  const footer = e.footer_template_id !== null ? store.email(e.footer_template_id) : undefined;
+  return {
+    subject: e.subject,
+    preheader: e.preheader,
+    html: composeHtml(e.content_html, header?.content_html ?? null, footer?.content_html ?? null),
+    text: [header?.content_text, e.content_text, footer?.content_text].filter((x) => x).join('\n\n'),
+  };
+}
+
+export interface SendSpec {
+  kind: SendKind;
+  mailingId: number;
+  campaignName: string;
+  listId: number;
+  messageId: number | null;
+  parts: MessageParts;
+  defaultUnsubscribe: boolean;
+  recipients: string[];
+  connection: { id: number; esp_id: number } | null;
+  from: { from_name: string; from_address: string; reply_address: string };
+  prependTest: boolean;
+  globalFields: Record<string, unknown>;
+  perRecipient: Map<string, Record<string, unknown>>;
+  scheduledFor: number | null;
+  baseUrl: string;
+  now: number;
+}
+
+function contactValues(c: ContactRec | undefined, email: string): Record<string, unknown> {
+  return { ...(c ? c.fields : {}), email };
+}
+
+export function deliver(store: Store, spec: SendSpec): OutboxEntry[] {
+  const fieldDefs = new Map<string, FieldDef>(store.fields(spec.listId).map((f) => [f.name, { name: f.name, type: f.type, format: f.format }]));
+  const html = spec.defaultUnsubscribe ? addDefaultUnsubscribe(spec.parts.html) : spec.parts.html;
+  const out: OutboxEntry[] = [];
+  for (const recipient of spec.recipients) {
+    const contact = store.contactByEmail(spec.listId, recipient);
+    const values = {
+      ...contactValues(contact, recipient),
+      ...spec.globalFields,
+      ...(spec.perRecipient.get(recipient.toLowerCase()) ?? {}),
+    };
+    const unsubscribe = `${spec.baseUrl}/__sandbox/unsubscribe?list=${spec.listId}&m=${spec.mailingId}&e=${encodeURIComponent(recipient)}`;
+    const system: Record<string, unknown> = {
+      ocx_contact_id: contact?.id ?? '',
+      ocx_list_id: spec.listId,
+      ocx_mailing_id: spec.mailingId,
+      ocx_campaign_name: spec.campaignName,
+      ocx_message_id: spec.messageId ?? '',
+      ocx_subject: spec.parts.subject,
+      ocx_email_hash: emailHash(recipient),
+      ocx_segment_id: '',
+      ocx_all_segments: '',
+      ocx_child_id: spec.mailingId * 10 + 1,
+      ocx_connection_id: spec.connection?.id ?? '',
+      ocx_esp_id: spec.connection?.esp_id ?? '',
+      ocx_from_name: spec.from.from_name,
+      ocx_from_address: spec.from.from_address,
+      ocx_from_address_domain: spec.from.from_address.split('@')[1] ?? '',
+      ocx_reply_address: spec.from.reply_address,
+      ocx_status: contact?.ocx_status ?? '',
+      ocx_created_date: contact?.ocx_created_date ?? '',
+      ocx_unsubscribe_date: contact?.ocx_unsubscribe_date ?? '',
+      ocx_resubscribe_date: contact?.ocx_resubscribe_date ?? '',
+      ocx_bounce_date: contact?.ocx_bounce_date ?? '',
+      ocx_complaint_date: contact?.ocx_complaint_date ?? '',
+      ocx_import_id: contact?.ocx_import_id ?? '',
+      ocx_unsubscribe_link: unsubscribe,
+      ocx_unsubscribe_link_encoded: encodeURIComponent(unsubscribe),
+    };
+    // A test email to an address that is not a contact of the list gets no fallbacks (Ongage's documented behaviour).
+    const ctx = { values, system, fields: fieldDefs, applyFallbacks: spec.kind !== 'test' || !!contact };
+    const subject = personalize(spec.parts.subject, ctx);
+    out.push({
+      id: store.data.nextId.outbox++,
+      kind: spec.kind,
+      mailing_id: spec.mailingId,
+      list_id: spec.listId,
+      message_id: spec.messageId,
+      recipient,
+      contact_id: contact?.id ?? null,
+      esp_connection_id: spec.connection?.id ?? null,
+      from_name: spec.from.from_name,
+      from_address: spec.from.from_address,
+      reply_address: spec.from.reply_address,
+      subject: spec.prependTest ? `[TEST] ${subject}` : subject,
+      preheader: personalize(spec.parts.preheader, ctx),
+      html: personalize(html, ctx),
+      text: personalize(spec.parts.text, ctx),
+      sent_at: spec.now,
+      scheduled_for: spec.scheduledFor,
+    });
+  }
+  store.data.outbox.push(...out);
+  return out;
+}
