@@ -1,0 +1,261 @@
+/**
+ * Diagnostics as a pure function of the text and its context, so the editor and the command line report
+ * exactly the same rule ids, messages, ranges and fixes.
+ */
+import type { DocumentKind, Fix, Span, Tag } from './ast';
+import { isSystemDate, isSystemName } from './catalog';
+import { ruleSetting, type LintConfig, type RuleId } from './config';
+import { nearest } from './distance';
+import type { ListField } from './fields';
+import { attribute, scanHtml } from './html';
+import { parse, type ParseResult } from './parser';
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic extends Span {
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  fixes?: Fix[];
+}
+
+export interface LintOptions {
+  kind: DocumentKind;
+  /** The list's fields; when absent, unknown-field and date-format checks on list fields are skipped. */
+  fields?: readonly ListField[];
+  /** Transactional dynamic field keys known for this text (added to the configuration's). */
+  dynamicFields?: readonly string[];
+  config?: LintConfig;
+  /** Whether the email uses Ongage's default unsubscribe link; only `true` silences missing-unsubscribe. */
+  unsubscribeDefaultLink?: boolean;
+  /** A parse of this same text, to reuse (the editor caches one per document version). */
+  parsed?: ParseResult;
+}
+
+/** Gmail clips a message whose HTML exceeds 102 KB (counted here as 102 × 1024 bytes of UTF-8). */
+export const GMAIL_CLIP_BYTES = 102 * 1024;
+
+export function lint(text: string, options: LintOptions): Diagnostic[] {
+  const parsed = options.parsed && options.parsed.text === text ? options.parsed : parse(text, { kind: options.kind });
+  return new Linter(text, parsed, options).run();
+}
+
+class Linter {
+  private readonly out: Diagnostic[] = [];
+
+  constructor(
+    private readonly text: string,
+    private readonly parsed: ParseResult,
+    private readonly options: LintOptions,
+  ) {}
+
+  run(): Diagnostic[] {
+    const { kind } = this.options;
+    for (const p of this.parsed.problems) this.report(p.code, p, p.message, p.fixes);
+    if (kind === 'subject') {
+      this.subjectSpaces();
+      this.emptySubject();
+    }
+    this.unknownFields();
+    if (kind !== 'subject') this.missingUnsubscribe();
+    if (kind === 'html') this.htmlRules();
+    this.out.sort((a, b) => a.start - b.start || a.end - b.end || a.rule.localeCompare(b.rule));
+    return this.out;
+  }
+
+  private enabled(rule: RuleId): boolean {
+    return ruleSetting(rule, this.options.config) !== 'off';
+  }
+
+  private report(rule: RuleId, span: { start: number; end: number }, message: string, fixes?: Fix[]): void {
+    const severity = ruleSetting(rule, this.options.config);
+    if (severity === 'off') return;
+    const d: Diagnostic = { rule, severity, message, start: span.start, end: span.end, range: this.parsed.lines.rangeOf(span.start, span.end) };
+    if (fixes && fixes.length) d.fixes = fixes;
+    this.out.push(d);
+  }
+
+  private edit(title: string, start: number, end: number, newText: string, preferred = false): Fix {
+    const f: Fix = { title, edits: [{ start, end, range: this.parsed.lines.rangeOf(start, end), newText }] };
+    if (preferred) f.preferred = true;
+    return f;
+  }
+
+  // ------------------------------------------------------------- subject
+
+  private subjectSpaces(): void {
+    if (!this.enabled('subject-condition-spaces')) return;
+    for (const tag of this.parsed.tags) {
+      if (tag.type !== 'if' && tag.type !== 'elseif' && tag.type !== 'else' && tag.type !== 'endif') continue;
+      const inner = this.text.slice(tag.start, tag.end);
+      // One space must separate the keyword from its condition; any other whitespace is too much.
+      const kwEnd = tag.keyword.end - tag.start;
+      const afterKw = inner.slice(kwEnd);
+      const rest = tag.type === 'if' || tag.type === 'elseif' ? afterKw.replace(/^ /, '') : afterKw;
+      const before = inner.slice(0, tag.keyword.start - tag.start);
+      if (!/\s/.test(rest) && !/\s/.test(before)) continue;
+      let fix: Fix[] | undefined;
+      if (tag.type === 'if' || tag.type === 'elseif') {
+        const c = tag.condition;
+        const compactable =
+          c &&
+          c.joiners.length === 0 &&
+          c.clauses.every((cl) => cl.field && cl.operator?.name && /^[=<>]/.test(cl.operator.name) && cl.value && !/\s/.test(cl.value.text));
+        if (c && compactable) {
+          const cl = c.clauses[0];
+          const compact = `{{${tag.keyword.text} ${cl.field!.text}${cl.operator!.text}${cl.value!.text}}}`;
+          fix = [this.edit('Remove the spaces from the condition', tag.start, tag.end, compact, true)];
+        }
+      } else {
+        fix = [this.edit('Remove the spaces', tag.start, tag.end, `{{${tag.keyword.text}}}`, true)];
+      }
+      this.report(
+        'subject-condition-spaces',
+        tag,
+        `In a subject line Ongage needs conditions without spaces (one space only after ${tag.keyword.text}): write e.g. {{ocx_if vip=1}}.`,
+        fix,
+      );
+    }
+  }
+
+  private emptySubject(): void {
+    if (this.text.trim() !== '') return;
+    this.report('empty-subject', { start: 0, end: this.text.length }, 'The subject is empty: recipients see "(no subject)", which hurts opens and deliverability. Write a subject.');
+  }
+
+  // ------------------------------------------------------------- fields
+
+  private unknownFields(): void {
+    const fields = this.options.fields;
+    const byName = new Map<string, ListField>();
+    for (const f of fields ?? []) byName.set(f.name, f);
+    const dynamic = new Set([...(this.options.dynamicFields ?? []), ...(this.options.config?.dynamicFields ?? [])]);
+    const known = (name: string): boolean => isSystemName(name) || byName.has(name) || dynamic.has(name);
+    const candidates = [...byName.keys(), ...dynamic];
+    const checkName = (name: { text: string; start: number; end: number }): void => {
+      if (!fields || known(name.text) || !name.text) return;
+      const near = nearest(name.text, candidates);
+      const hint = near.length ? ` Did you mean ${near.join(' or ')}?` : '';
+      this.report(
+        'unknown-field',
+        name,
+        `Unknown field "${name.text}": not a field of this list, a system field (ocx_…) or a known dynamic field.${hint}`,
+        near.map((c, i) => this.edit(`Change to ${c}`, name.start, name.end, c, i === 0)),
+      );
+    };
+    for (const tag of this.parsed.tags) {
+      if (tag.type === 'field') {
+        checkName(tag.name);
+        this.dateFormat(tag, byName, dynamic);
+      } else if ((tag.type === 'if' || tag.type === 'elseif') && tag.condition) {
+        for (const cl of tag.condition.clauses) if (cl.field) checkName(cl.field);
+      }
+    }
+  }
+
+  private dateFormat(tag: Extract<Tag, { type: 'field' }>, byName: Map<string, ListField>, dynamic: Set<string>): void {
+    const format = tag.params?.params.find((p) => p.key.text === 'format');
+    if (!format || !this.enabled('date-format-field')) return;
+    const name = tag.name.text;
+    let isDate: boolean | undefined;
+    if (isSystemName(name)) isDate = isSystemDate(name);
+    else if (byName.has(name)) isDate = byName.get(name)!.type === 'date';
+    else if (dynamic.has(name)) isDate = undefined;
+    if (isDate !== false) return;
+    const type = isSystemName(name) ? 'a system field that is not a date' : `a ${byName.get(name)!.type} field`;
+    this.report('date-format-field', tag.params!, `[format=…] formats dates, but "${name}" is ${type}.`, [
+      this.edit('Remove the date format', tag.params!.start, tag.params!.end, '', true),
+    ]);
+  }
+
+  // ------------------------------------------------------------- unsubscribe
+
+  private hasUnsubscribe(): boolean {
+    if (this.parsed.tags.some((t) => (t.type === 'field' || t.type === 'function') && t.name.text.startsWith('ocx_unsubscribe'))) return true;
+    if (this.options.kind === 'html') {
+      return scanHtml(this.text, this.parsed.tags).some((el) => {
+        if (el.closing || el.name !== 'a') return false;
+        const href = attribute(el, 'href')?.value;
+        return !!href && /unsubscribe/i.test(href);
+      });
+    }
+    return /https?:\/\/\S*unsubscribe/i.test(this.text);
+  }
+
+  private missingUnsubscribe(): void {
+    if (!this.enabled('missing-unsubscribe') || this.options.unsubscribeDefaultLink === true) return;
+    if (this.hasUnsubscribe()) return;
+    const message =
+      "No unsubscribe link: every Ongage email needs one. Add <a href=\"{{ocx_unsubscribe_link}}\">Unsubscribe</a>, or keep Ongage's default unsubscribe link on for this email.";
+    if (this.options.kind === 'html') {
+      const els = scanHtml(this.text, this.parsed.tags);
+      const body = els.find((e) => e.name === 'body' && !e.closing);
+      const bodyEnd = [...els].reverse().find((e) => e.name === 'body' && e.closing);
+      const at = body ? { start: body.start, end: body.nameEnd } : this.firstLine();
+      const fixes = bodyEnd
+        ? [this.edit('Add an unsubscribe link before </body>', bodyEnd.start, bodyEnd.start, '<p style="text-align:center"><a href="{{ocx_unsubscribe_link}}">Unsubscribe</a></p>\n')]
+        : undefined;
+      this.report('missing-unsubscribe', at, message, fixes);
+      return;
+    }
+    const end = this.text.length;
+    this.report(
+      'missing-unsubscribe',
+      this.firstLine(),
+      "No unsubscribe link: every Ongage email needs one. Add a line such as \"Unsubscribe: {{ocx_unsubscribe_link}}\", or keep Ongage's default unsubscribe link on for this email.",
+      [this.edit('Add an unsubscribe line at the end', end, end, `${this.text.endsWith('\n') || end === 0 ? '' : '\n'}\nUnsubscribe: {{ocx_unsubscribe_link}}\n`)],
+    );
+  }
+
+  private firstLine(): { start: number; end: number } {
+    return { start: 0, end: this.parsed.lines.lineEnd(0) };
+  }
+
+  // ------------------------------------------------------------- html
+
+  private htmlRules(): void {
+    this.htmlSize();
+    const wantAlt = this.enabled('img-alt');
+    const wantHttp = this.enabled('http-link');
+    if (!wantAlt && !wantHttp) return;
+    for (const el of scanHtml(this.text, this.parsed.tags)) {
+      if (el.closing) continue;
+      if (wantAlt && el.name === 'img' && !attribute(el, 'alt')) {
+        this.report('img-alt', { start: el.start, end: el.nameEnd }, 'Image without alt text: screen readers and clients that block images show nothing. Add alt="…" (alt="" for a decorative image).', [
+          this.edit('Add alt="" (decorative image)', el.nameEnd, el.nameEnd, ' alt=""', true),
+        ]);
+      }
+      if (wantHttp && (el.name === 'a' || el.name === 'area')) {
+        const href = attribute(el, 'href');
+        if (href?.value === undefined) continue;
+        const lead = href.value.length - href.value.trimStart().length;
+        if (!/^http:/i.test(href.value.slice(lead))) continue;
+        const s = href.valueStart + lead;
+        this.report('http-link', { start: s, end: href.valueEnd }, 'Link to an insecure http: address: mail clients may warn and Gmail expects secure links. Use https: if the site supports it.', [
+          this.edit('Change to https:', s, s + 5, 'https:', true),
+        ]);
+      }
+    }
+  }
+
+  private htmlSize(): void {
+    if (!this.enabled('html-size')) return;
+    const t = this.text;
+    let bytes = 0;
+    let cut = -1;
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? 4 : c >= 0xdc00 && c <= 0xdfff ? 0 : 3;
+      if (cut === -1 && bytes > GMAIL_CLIP_BYTES) cut = i;
+    }
+    if (cut === -1) return;
+    const line = this.parsed.lines.positionAt(cut).line;
+    const end = Math.max(cut + 1, this.parsed.lines.lineEnd(line));
+    const kb = (bytes / 1024).toFixed(1);
+    this.report(
+      'html-size',
+      { start: cut, end: Math.min(end, t.length) },
+      `The HTML is ${bytes.toLocaleString('en-US')} bytes (${kb} KB): Gmail clips messages over 102 KB, hiding everything from here on (the unsubscribe link and open tracking too). Shorten the HTML; sizes grow further with personalization and CSS inlining.`,
+    );
+  }
+}
