@@ -1,10 +1,53 @@
 import * as vscode from 'vscode';
+import { ClientPool } from './accounts/clients';
+import { ConnectionManager } from './accounts/connectionManager';
+import { connectSandbox, registerAccountCommands } from './commands/accounts';
+import { registerCommand } from './commands/boundary';
+import { registerLibraryCommands } from './commands/library';
+import { DOCUMENT_SCHEME, ItemDocumentProvider } from './documents/itemDocuments';
+import { ConnectionStatus } from './statusBar';
+import { ITEM_SCHEME, LibraryTreeProvider, VIEW_ID } from './tree/libraryTree';
+import type { LibraryNode } from './tree/nodes';
 
+/**
+ * Activation: builds the pieces and registers every disposable on the context. Nothing here touches the
+ * network except the opt-in sandbox auto-connect; the tree loads when the view is shown.
+ */
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Ongage', { log: true });
   context.subscriptions.push(log);
-  context.subscriptions.push(vscode.commands.registerCommand('ongage.showLog', () => log.show()));
-  log.info('Ongage Studio activated');
+
+  const connections = new ConnectionManager(context.globalState, context.secrets);
+  const pool = new ClientPool(connections, log);
+  const tree = new LibraryTreeProvider(connections, pool, log);
+  const view = vscode.window.createTreeView<LibraryNode>(VIEW_ID, {
+    treeDataProvider: tree,
+    dragAndDropController: tree,
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
+  tree.attach(view);
+  const documents = new ItemDocumentProvider(connections, pool);
+  context.subscriptions.push(
+    connections,
+    pool,
+    tree,
+    view,
+    documents,
+    vscode.window.registerFileDecorationProvider(tree),
+    vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, documents),
+    new ConnectionStatus(connections, pool),
+  );
+
+  registerCommand(context, log, 'ongage.showLog', 'Showing the log', () => log.show());
+  registerAccountCommands({ context, log, connections, pool });
+  registerLibraryCommands({ context, log, tree, view, connections, pool });
+
+  log.info(`Ongage Studio ${context.extension.packageJSON.version} activated (${ITEM_SCHEME})`);
+
+  if (connections.list().length === 0 && vscode.workspace.getConfiguration('ongage').get<boolean>('sandbox.autoConnect')) {
+    void connectSandbox({ context, log, connections, pool }, true);
+  }
 }
 
 export function deactivate(): void {}
