@@ -20,6 +20,8 @@ export function parseItemUri(uri: vscode.Uri): { profileId: string; listId: numb
 export class ItemDocumentProvider implements vscode.TextDocumentContentProvider {
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
+  /** What the last read said about each document beyond its HTML (for checks that need it). */
+  private readonly metas = new Map<string, { unsubscribeDefaultLink?: boolean; subject: string; name: string }>();
 
   constructor(
     private readonly connections: ConnectionManager,
@@ -35,7 +37,12 @@ export class ItemDocumentProvider implements vscode.TextDocumentContentProvider 
     const ac = new AbortController();
     token.onCancellationRequested(() => ac.abort());
     const email = await client.getEmail(ref.itemId, { listId: ref.listId, signal: ac.signal });
+    this.metas.set(uri.toString(), { unsubscribeDefaultLink: email.unsubscribeDefaultLink, subject: email.subject, name: email.name });
     return email.contentHtml ?? '';
+  }
+
+  meta(uri: string): { unsubscribeDefaultLink?: boolean; subject: string; name: string } | undefined {
+    return this.metas.get(uri);
   }
 
   reload(uri: vscode.Uri): void {

@@ -1,0 +1,156 @@
+/**
+ * The fields of each list, fetched once per list and kept in memory and on disk, so completion, hover and
+ * checks work offline and never wait for the network while typing. Editor-free: the storage is a pair of
+ * functions the extension (or a test) supplies.
+ */
+import type { ListField as ApiListField } from '../api/types';
+import type { ListField, SampleProfile } from '../language/fields';
+
+export interface FieldStorage {
+  read(key: string): Promise<string | undefined>;
+  write(key: string, data: string): Promise<void>;
+}
+
+export interface CatalogEntry {
+  fields: ListField[];
+  fetchedAt: number;
+  /** Where the entry came from this session. */
+  origin: 'network' | 'disk';
+}
+
+export type FieldFetcher = (listId: number) => Promise<ApiListField[]>;
+
+/** Keeps only what the language features use, in the shape Ongage's list_fields items have. */
+export function toLanguageField(f: ApiListField): ListField {
+  return { name: f.name, title: f.title, type: f.type, format: f.format ?? null, default: f.default ?? null };
+}
+
+export class FieldCatalog {
+  private readonly entries = new Map<string, CatalogEntry>();
+  private readonly inFlight = new Map<string, Promise<CatalogEntry | undefined>>();
+  private listeners: (() => void)[] = [];
+
+  constructor(
+    private readonly storage: FieldStorage,
+    /** How old an entry may be before it is fetched again in the background. */
+    private readonly maxAgeMs = 10 * 60_000,
+  ) {}
+
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.push(listener);
+    return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
+  }
+
+  /** What is known now (no I/O). */
+  peek(connectionId: string, listId: number): CatalogEntry | undefined {
+    return this.entries.get(key(connectionId, listId));
+  }
+
+  /**
+   * Makes sure the list's fields are known: from memory, else from disk (shown at once), and from the
+   * network when missing or old. Resolves when the best available answer is in; never rejects (a failure
+   * keeps what was known and is passed to `onError`).
+   */
+  ensure(connectionId: string, listId: number, fetch: FieldFetcher, onError?: (e: unknown) => void): Promise<CatalogEntry | undefined> {
+    const k = key(connectionId, listId);
+    const have = this.entries.get(k);
+    if (have && have.origin === 'network' && Date.now() - have.fetchedAt < this.maxAgeMs) return Promise.resolve(have);
+    let p = this.inFlight.get(k);
+    if (p) return p;
+    p = (async () => {
+      if (!have) {
+        const disk = await this.storage.read(k).catch(() => undefined);
+        if (disk) {
+          try {
+            const parsed = JSON.parse(disk) as { fields: ListField[]; fetchedAt: number };
+            if (Array.isArray(parsed.fields)) {
+              this.entries.set(k, { fields: parsed.fields, fetchedAt: parsed.fetchedAt, origin: 'disk' });
+              this.fire();
+            }
+          } catch {
+            // A damaged cache file is ignored and rewritten below.
+          }
+        }
+      }
+      try {
+        const fields = (await fetch(listId)).map(toLanguageField);
+        const entry: CatalogEntry = { fields, fetchedAt: Date.now(), origin: 'network' };
+        this.entries.set(k, entry);
+        this.fire();
+        await this.storage.write(k, JSON.stringify({ fields, fetchedAt: entry.fetchedAt })).catch(onError);
+        return entry;
+      } catch (e) {
+        onError?.(e);
+        return this.entries.get(k);
+      } finally {
+        this.inFlight.delete(k);
+      }
+    })();
+    this.inFlight.set(k, p);
+    return p;
+  }
+
+  /** Forgets a list (or a whole connection) so the next `ensure` fetches again. */
+  invalidate(connectionId: string, listId?: number): void {
+    for (const k of [...this.entries.keys()]) {
+      if (listId === undefined ? k.startsWith(`${connectionId}/`) : k === key(connectionId, listId)) this.entries.delete(k);
+    }
+    this.fire();
+  }
+
+  private fire(): void {
+    for (const l of this.listeners) l();
+  }
+}
+
+function key(connectionId: string, listId: number): string {
+  return `${connectionId}/${listId}`;
+}
+
+const FIRST_NAMES = ['Jane', 'Alex', 'Sam'];
+
+/**
+ * A sample contact built from the list's fields: each field's list default when it has one, else a
+ * plausible value for its type and name. A real contact's values (when the user picked one) win.
+ */
+export function sampleProfile(fields: readonly ListField[], contact?: Record<string, unknown>, label?: string): SampleProfile {
+  const values: SampleProfile['values'] = {};
+  for (const f of fields) {
+    values[f.name] = f.default !== null && f.default !== undefined && f.default !== '' ? f.default : exampleValue(f);
+  }
+  values.ocx_contact_id = 'sample0000000000000001';
+  values.ocx_status = 'Active';
+  if (contact) {
+    for (const [k, v] of Object.entries(contact)) {
+      if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') values[k] = v;
+    }
+  }
+  return { label: label ?? (contact && typeof contact.email === 'string' ? contact.email : 'sample contact'), values };
+}
+
+function exampleValue(f: ListField): string | number {
+  const n = f.name.toLowerCase();
+  switch (f.type) {
+    case 'email':
+      return 'jane.doe@example.com';
+    case 'numeric':
+      return n.includes('vip') ? 1 : 42;
+    case 'date': {
+      const fmt = (f.format ?? 'yyyy-mm-dd').toLowerCase();
+      return fmt
+        .replace('yyyy', '2026')
+        .replace('mm', '05')
+        .replace('dd', '14')
+        .replace('hh24', '09')
+        .replace('mi', '30')
+        .replace('ss', '00');
+    }
+  }
+  if (n.includes('first')) return FIRST_NAMES[0];
+  if (n.includes('last')) return 'Doe';
+  if (n.includes('city')) return 'Lisbon';
+  if (n.includes('country')) return 'Portugal';
+  if (n.includes('company')) return 'Example Co';
+  if (n.includes('phone')) return '+1 555 0100';
+  return f.title ? `${f.title} sample` : `${f.name} sample`;
+}

@@ -1,0 +1,79 @@
+import { strict as assert } from 'assert';
+import { FieldCatalog, FieldStorage, sampleProfile } from '../../../src/core/fields/catalog';
+import type { ListField as ApiListField } from '../../../src/core/api/types';
+
+function apiField(name: string, type = 'string', extra: Partial<ApiListField> = {}): ApiListField {
+  return { id: 1, name, title: name, type, mandatory: false, deleted: false, isSms: false, extra: {}, ...extra };
+}
+
+function memoryStorage(seed: Record<string, string> = {}): FieldStorage & { data: Record<string, string> } {
+  const data = { ...seed };
+  return { data, read: async (k) => data[k], write: async (k, v) => void (data[k] = v) };
+}
+
+describe('FieldCatalog', () => {
+  it('fetches once, keeps the answer in memory and on disk', async () => {
+    const storage = memoryStorage();
+    const cat = new FieldCatalog(storage);
+    let calls = 0;
+    const fetch = async () => (calls++, [apiField('email', 'email'), apiField('first_name')]);
+    await cat.ensure('c1', 10, fetch);
+    await cat.ensure('c1', 10, fetch);
+    assert.equal(calls, 1);
+    assert.deepEqual(cat.peek('c1', 10)?.fields.map((f) => f.name), ['email', 'first_name']);
+    assert.ok(storage.data['c1/10'].includes('first_name'));
+  });
+
+  it('works offline from the disk cache and reports the failure', async () => {
+    const storage = memoryStorage({ 'c1/10': JSON.stringify({ fields: [{ name: 'plan', type: 'string' }], fetchedAt: 1 }) });
+    const cat = new FieldCatalog(storage);
+    const errors: unknown[] = [];
+    let changes = 0;
+    cat.onDidChange(() => changes++);
+    const entry = await cat.ensure('c1', 10, async () => Promise.reject(new Error('offline')), (e) => errors.push(e));
+    assert.equal(entry?.origin, 'disk');
+    assert.deepEqual(entry?.fields.map((f) => f.name), ['plan']);
+    assert.equal(errors.length, 1);
+    assert.ok(changes >= 1);
+  });
+
+  it('ignores a damaged cache file', async () => {
+    const cat = new FieldCatalog(memoryStorage({ 'c1/10': '{nope' }));
+    const entry = await cat.ensure('c1', 10, async () => [apiField('city')]);
+    assert.deepEqual(entry?.fields.map((f) => f.name), ['city']);
+  });
+
+  it('shares one fetch between concurrent callers and refetches after invalidate', async () => {
+    const cat = new FieldCatalog(memoryStorage());
+    let calls = 0;
+    const fetch = async () => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 5));
+      return [apiField('a')];
+    };
+    await Promise.all([cat.ensure('c', 1, fetch), cat.ensure('c', 1, fetch)]);
+    assert.equal(calls, 1);
+    cat.invalidate('c');
+    assert.equal(cat.peek('c', 1), undefined);
+    await cat.ensure('c', 1, fetch);
+    assert.equal(calls, 2);
+  });
+
+  it('builds a sample contact from defaults, types and a real contact', () => {
+    const s = sampleProfile(
+      [
+        { name: 'first_name', type: 'string' },
+        { name: 'plan', type: 'string', default: 'Basic' },
+        { name: 'birthday', type: 'date', format: 'dd/mm/yyyy' },
+        { name: 'vip', type: 'numeric' },
+      ],
+      { email: 'jane@example.com', first_name: 'Janet', nested: { x: 1 } },
+    );
+    assert.equal(s.label, 'jane@example.com');
+    assert.equal(s.values.first_name, 'Janet');
+    assert.equal(s.values.plan, 'Basic');
+    assert.equal(s.values.birthday, '14/05/2026');
+    assert.equal(s.values.vip, 1);
+    assert.equal('nested' in s.values, false);
+  });
+});
