@@ -30,7 +30,7 @@ async function main(argv: string[]): Promise<void> {
   program.parse(argv);
   const o = program.opts<{ port: number; data?: string; latencyMs: number; errorRate: number; rateLimit: number; maxInFlight: number; large: number }>();
 
-  let sb;
+  let sb: Awaited<ReturnType<typeof startSandbox>>;
   try {
     sb = await startSandbox({
       port: o.port,
@@ -50,6 +50,27 @@ async function main(argv: string[]): Promise<void> {
     }
     process.exit(1);
   }
+  const running = sb;
+  // Handlers first: a supervisor may signal as soon as it reads the URL.
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping the sandbox${o.data ? ` and saving ${o.data}` : ''}…\n`);
+    running.close().then(
+      () => {
+        process.stdout.write('Sandbox stopped.\n');
+        process.exit(0);
+      },
+      (e: Error) => {
+        process.stderr.write(`Stopping failed: ${e.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
   const c = sb.credentials;
   process.stdout.write(
     [
@@ -65,25 +86,6 @@ async function main(argv: string[]): Promise<void> {
       '',
     ].join('\n'),
   );
-
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\n${signal}: stopping the sandbox${o.data ? ` and saving ${o.data}` : ''}…\n`);
-    sb.close().then(
-      () => {
-        process.stdout.write('Sandbox stopped.\n');
-        process.exit(0);
-      },
-      (e: Error) => {
-        process.stderr.write(`Stopping failed: ${e.message}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 void main(process.argv);

@@ -145,6 +145,9 @@ function parse(s: string, inUrl: (pos: number) => boolean, offset = 0): Node[] {
       target = top.branches[top.branches.length - 1].body;
     } else if (inner === 'ocx_endif' && stack.length) {
       target = stack.pop()!.parent;
+    } else if (/^ocx_(?:endif|else|elseif)\b/.test(inner)) {
+      // A closer or branch with no open ocx_if: shown as written, so the mistake is visible.
+      current().push({ t: 'text', v: `{{${tok.v}}}` });
     } else if ((m = inner.match(FUNC_RE))) {
       current().push({ t: 'func', name: m[1], arg: m[2], encode });
     } else if ((m = inner.match(FIELD_RE))) {

@@ -1,0 +1,214 @@
+import { strict as assert } from 'assert';
+import { startSandbox } from '../server';
+import { SEED_IDS } from '../seed';
+import { Client, control, expectError, useSandbox } from './helpers';
+
+const ids = SEED_IDS;
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+describe('sandbox auth', () => {
+  const ctx = useSandbox();
+
+  it('answers 401 with an error envelope and no data when the headers are missing', async () => {
+    const a = await new Client(ctx.sb, {}).get('/api/emails');
+    const e = expectError(a, 401);
+    assert.match(e.message, /X_USERNAME/);
+    assert.match(e.message, /X_PASSWORD/);
+    assert.match(e.message, /X_ACCOUNT_CODE/);
+    assert.deepEqual(Object.keys(a.body.payload).sort(), ['code', 'errors', 'message']);
+  });
+
+  it('answers 401 for a wrong password without echoing it', async () => {
+    const a = await new Client(ctx.sb, { ...ctx.sb.authHeaders, X_PASSWORD: 'hunter2-wrong' }).get(`/api/emails/${ids.emails.welcome}`);
+    const e = expectError(a, 401);
+    assert.doesNotMatch(JSON.stringify(a.body), /hunter2/);
+    assert.doesNotMatch(e.message, /sandbox@example\.com/);
+    expectError(await new Client(ctx.sb, { ...ctx.sb.authHeaders, X_ACCOUNT_CODE: 'other' }).get('/api/lists'), 401);
+    expectError(await new Client(ctx.sb, { ...ctx.sb.authHeaders, X_USERNAME: 'someone@example.com' }).post('/api/transactional/send', {}), 401);
+    assert.ok(ctx.sb.stats().authFailures >= 4);
+  });
+
+  it('accepts the dash spelling and any header case', async () => {
+    const c = ctx.sb.credentials;
+    const dash = new Client(ctx.sb, { 'X-Username': c.username, 'X-Password': c.password, 'X-Account-Code': c.accountCode });
+    assert.equal((await dash.get('/api/lists')).status, 200);
+    const lower = new Client(ctx.sb, { x_username: c.username, x_password: c.password, x_account_code: c.accountCode });
+    assert.equal((await lower.get('/api/lists')).status, 200);
+  });
+
+  it('accepts custom credentials', async () => {
+    const sb = await startSandbox({ credentials: { username: 'me@example.org', password: 'pw', accountCode: 'acme1' } });
+    try {
+      assert.equal((await new Client(sb).get('/api/lists')).status, 200);
+      expectError(await new Client(sb, ctx.sb.authHeaders).get('/api/lists'), 401);
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('answers unknown methods and paths with a 404 envelope', async () => {
+    assert.match(expectError(await ctx.api.get('/api/nothing_here'), 404).message, /Unknown API method/);
+    expectError(await ctx.api.call('PATCH', `/api/emails/${ids.emails.welcome}`, {}), 404);
+    expectError(await ctx.api.get('/not-api'), 404);
+  });
+});
+
+describe('sandbox rate limits', () => {
+  it('answers 429 "Calls per minute exceeded" with Retry-After beyond the per-minute limit', async () => {
+    const sb = await startSandbox({ rateLimit: 5 });
+    try {
+      const api = new Client(sb);
+      for (let i = 0; i < 5; i++) assert.equal((await api.get('/api/lists')).status, 200);
+      const a = await api.get('/api/lists');
+      const e = expectError(a, 429);
+      assert.equal(e.message, 'Calls per minute exceeded');
+      assert.deepEqual(e.errors, []);
+      const retry = Number(a.headers.get('retry-after'));
+      assert.ok(retry >= 1 && retry <= 60, `Retry-After ${retry}`);
+      // Refused calls do not count, and control calls are never limited.
+      assert.equal((await control(sb, 'GET', '/__sandbox/stats')).status, 200);
+      const s = sb.stats();
+      assert.equal(s.rateLimitedPerMinute, 1);
+      assert.equal(s.rateLimited, 1);
+      assert.equal(s.byStatus['429'], 1);
+      // Raising the limit at run time lets calls through again.
+      await control(sb, 'POST', '/__sandbox/faults', { rateLimit: 100 });
+      assert.equal((await api.get('/api/lists')).status, 200);
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('defaults to 300 calls per minute', async () => {
+    const sb = await startSandbox();
+    try {
+      const api = new Client(sb);
+      const statuses: number[] = [];
+      for (let batch = 0; batch < 31; batch++) {
+        const r = await Promise.all(Array.from({ length: 10 }, () => api.get('/api/list_fields')));
+        statuses.push(...r.map((x) => x.status));
+      }
+      assert.equal(statuses.filter((s) => s === 200).length, 300);
+      assert.equal(statuses.filter((s) => s === 429).length, 10);
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('answers 429 beyond the calls in flight and reports the highest number seen', async () => {
+    const sb = await startSandbox({ maxInFlight: 2, latencyMs: 1500 });
+    try {
+      const api = new Client(sb);
+      const answers = await Promise.all([api.get('/api/lists'), api.get('/api/lists'), api.get('/api/lists')]);
+      const statuses = answers.map((a) => a.status).sort();
+      assert.deepEqual(statuses, [200, 200, 429]);
+      const refused = answers.find((a) => a.status === 429)!;
+      assert.match(expectError(refused, 429).message, /parallel/);
+      const s = sb.stats();
+      assert.equal(s.maxInFlightSeen, 3);
+      assert.equal(s.rateLimitedInFlight, 1);
+      assert.equal(s.inFlight, 0);
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('allows 10 in flight by default', async () => {
+    const sb = await startSandbox({ latencyMs: 800 });
+    try {
+      const api = new Client(sb);
+      const ten = await Promise.all(Array.from({ length: 10 }, () => api.get('/api/lists')));
+      assert.ok(ten.every((a) => a.status === 200));
+      assert.equal(sb.stats().maxInFlightSeen, 10);
+      const eleven = await Promise.all(Array.from({ length: 11 }, () => api.get('/api/lists')));
+      assert.equal(eleven.filter((a) => a.status === 429).length, 1);
+    } finally {
+      await sb.close();
+    }
+  });
+});
+
+describe('sandbox fault injection', () => {
+  const ctx = useSandbox();
+  afterEach(async () => {
+    await control(ctx.sb, 'DELETE', '/__sandbox/faults');
+  });
+
+  it('adds latency set at run time (the request is held in flight)', async () => {
+    await control(ctx.sb, 'POST', '/__sandbox/faults', { latencyMs: 1500 });
+    const pending = ctx.api.get('/api/lists');
+    await until(async () => (await control(ctx.sb, 'GET', '/__sandbox/stats')).json.inFlight === 1, 'request held');
+    assert.equal((await pending).status, 200);
+    assert.equal((await control(ctx.sb, 'GET', '/__sandbox/faults')).json.settings.latencyMs, 1500);
+  });
+
+  it('answers 500 at errorRate 1 without applying the call', async () => {
+    await control(ctx.sb, 'POST', '/__sandbox/faults', { errorRate: 1 });
+    const before = (await control(ctx.sb, 'GET', '/__sandbox/stats')).json.outboxEntries;
+    const e = expectError(await ctx.api.post('/api/transactional/send', { message_id: ids.emails.birthday, recipients: ['a@b.co'] }), 500);
+    assert.equal(e.message, 'General error');
+    assert.equal(ctx.sb.outbox().length, before);
+    await control(ctx.sb, 'POST', '/__sandbox/faults', { errorRate: 0 });
+    assert.equal((await ctx.api.get('/api/lists')).status, 200);
+  });
+
+  it('serves a burst of N 429s, then recovers', async () => {
+    await control(ctx.sb, 'POST', '/__sandbox/faults', { next429: 2 });
+    const a = await ctx.api.get('/api/lists');
+    assert.equal(expectError(a, 429).message, 'Calls per minute exceeded');
+    assert.ok(a.headers.get('retry-after'));
+    expectError(await ctx.api.get('/api/lists'), 429);
+    assert.equal((await ctx.api.get('/api/lists')).status, 200);
+  });
+
+  it('answers the next N with 500', async () => {
+    await control(ctx.sb, 'POST', '/__sandbox/faults', { next5xx: 1 });
+    expectError(await ctx.api.get('/api/lists'), 500);
+    assert.equal((await ctx.api.get('/api/lists')).status, 200);
+  });
+
+  it('drops the next connection without applying the request', async () => {
+    await control(ctx.sb, 'POST', '/__sandbox/faults', { dropNext: 1, method: 'POST', path: '/api/emails' });
+    assert.equal((await ctx.api.get('/api/emails?page_size=1')).status, 200, 'a GET does not match the filter');
+    const total = Number((await ctx.api.get('/api/emails?page_size=1')).body.metadata.total);
+    await assert.rejects(ctx.api.post('/api/emails', { type: 'folder', name: 'Dropped', description: '', subject: '', content_html: '', content_text: '' }));
+    assert.equal(Number((await ctx.api.get('/api/emails?page_size=1')).body.metadata.total), total);
+    assert.equal(ctx.sb.stats().droppedConnections, 1);
+  });
+
+  it('applies a send, then drops the connection (an ambiguous send: it IS in the outbox)', async () => {
+    await control(ctx.sb, 'DELETE', '/__sandbox/outbox');
+    await control(ctx.sb, 'POST', '/__sandbox/faults', { applyThenDrop: 1, path: '/transactional/send' });
+    await assert.rejects(ctx.api.post('/api/transactional/send', { message_id: ids.emails.birthday, recipients: ['jane.doe@example.com'] }));
+    const { json } = await control(ctx.sb, 'GET', '/__sandbox/outbox');
+    assert.equal(json.total, 1);
+    assert.equal(json.items[0].subject, 'Happy birthday, Jane!');
+  });
+
+  it('applies a send, then answers slowly: the outbox has it before the answer arrives', async () => {
+    await control(ctx.sb, 'DELETE', '/__sandbox/outbox');
+    await control(ctx.sb, 'POST', '/__sandbox/faults', { applyThenSlow: 1, slowMs: 2000, method: 'POST' });
+    let answered = false;
+    const pending = ctx.api
+      .post('/api/mailings', { is_test: true, name: 't', email_message: [ids.emails.firstNewsletter], recipients: ['jane.doe@example.com'], esp_connection_id: ids.connections.marketing })
+      .then((a) => {
+        answered = true;
+        return a;
+      });
+    await until(async () => (await control(ctx.sb, 'GET', '/__sandbox/outbox')).json.total === 1, 'send recorded');
+    assert.equal(answered, false, 'the answer is still pending while the send is already recorded');
+    assert.equal((await pending).status, 200);
+  });
+
+  it('rejects a bad fault setting with 400', async () => {
+    assert.equal((await control(ctx.sb, 'POST', '/__sandbox/faults', { errorRate: 2 })).status, 400);
+    assert.equal((await control(ctx.sb, 'POST', '/__sandbox/faults', { next429: -1 })).status, 400);
+  });
+});

@@ -1,0 +1,98 @@
+import { strict as assert } from 'assert';
+import { evaluateCondition, FieldDef, formatPhpDate, parseDate, personalize, ResolveContext } from '../personalize';
+
+const fields = new Map<string, FieldDef>([
+  ['birthday', { name: 'birthday', type: 'date', format: 'dd/mm/yyyy' }],
+  ['signup_date', { name: 'signup_date', type: 'date', format: 'yyyy-mm-dd' }],
+]);
+const ctx = (values: Record<string, unknown>, system: Record<string, unknown> = {}, applyFallbacks = true): ResolveContext => ({ values, system, fields, applyFallbacks });
+const jane = { first_name: 'Jane', last_name: 'Doe', city: 'New York', vip: 1, plan: 'pro', points: 1250, birthday: '14/03/1988', signup_date: '2023-04-11', company: '' };
+
+describe('sandbox personalization resolver', () => {
+  it('replaces fields and applies fallbacks when the value is empty or missing', () => {
+    assert.equal(personalize('Hi {{first_name}}!', ctx(jane)), 'Hi Jane!');
+    assert.equal(personalize('Hi {{company:there}}', ctx(jane)), 'Hi there');
+    assert.equal(personalize('Hi {{nickname:Friend}}', ctx(jane)), 'Hi Friend');
+    assert.equal(personalize('Hi {{nickname}}.', ctx(jane)), 'Hi .');
+    assert.equal(personalize('Hi {{ first_name }}', ctx(jane)), 'Hi Jane');
+  });
+
+  it('resolves nested fallbacks, including a nested field with its own fallback', () => {
+    assert.equal(personalize('{{first_name:{{last_name}}}}', ctx({ last_name: 'Doe' })), 'Doe');
+    assert.equal(personalize('{{first_name:{{company:there, friend}}}}', ctx({})), 'there, friend');
+    assert.equal(personalize('{{first_name:{{company:x}}}}', ctx(jane)), 'Jane');
+  });
+
+  it('drops fallbacks when told to (test send to a non-contact)', () => {
+    assert.equal(personalize('Hi {{first_name:Friend}}!', ctx({}, {}, false)), 'Hi !');
+  });
+
+  it('formats dates with PHP tokens, reading the field format', () => {
+    assert.equal(personalize('{{birthday[format=d/m/Y]}}', ctx(jane)), '14/03/1988');
+    assert.equal(personalize('{{birthday[format=l, jS F]}}', ctx(jane)), 'Monday, 14th March');
+    assert.equal(personalize('{{signup_date[format=M j, Y]}}', ctx(jane)), 'Apr 11, 2023');
+    assert.equal(personalize('{{ocx_created_date[format=Y-m-d]}}', ctx({}, { ocx_created_date: 1521365285 })), '2018-03-18');
+    assert.equal(formatPhpDate(new Date(Date.UTC(2024, 0, 2, 15, 4, 5)), 'D N w z t L y g G h H i s A \\Y'), 'Tue 2 2 1 31 1 24 3 15 03 15 04 05 PM Y');
+    assert.equal(parseDate('03/02/2025 14:20', 'mm/dd/yyyy hh24:mi')?.toISOString(), '2025-03-02T14:20:00.000Z');
+    assert.equal(parseDate('', 'dd/mm/yyyy'), null);
+  });
+
+  it('evaluates if / elseif / else / endif, nested', () => {
+    const t = '{{ocx_if vip = 1}}VIP{{ocx_if plan = pro}}+PRO{{ocx_endif}}{{ocx_elseif plan = free}}FREE{{ocx_else}}OTHER{{ocx_endif}}';
+    assert.equal(personalize(t, ctx(jane)), 'VIP+PRO');
+    assert.equal(personalize(t, ctx({ vip: 0, plan: 'free' })), 'FREE');
+    assert.equal(personalize(t, ctx({ vip: 0, plan: 'team' })), 'OTHER');
+    assert.equal(personalize('{{ocx_if vip=1}}VIP: {{ocx_endif}}News', ctx(jane)), 'VIP: News');
+    assert.equal(personalize('{{ocx_if vip = 1 }}yes{{ocx_endif}}', ctx(jane)), 'yes');
+  });
+
+  it('supports every operator, negation, is empty / is null and AND / OR', () => {
+    const c = ctx(jane);
+    const t = (cond: string): boolean => evaluateCondition(cond, c);
+    assert.ok(t('points > 1000') && t('points >= 1250') && t('points < 2000') && t('points <= 1250') && !t('points > 1250'));
+    assert.ok(t('points != 5') && !t('points != 1250'));
+    assert.ok(t('city = New York'), 'a value may hold spaces');
+    assert.ok(t('city contains york') && t('city begins_with New') && t('city ends_with York'));
+    assert.ok(t('city !contains Paris') && !t('city !begins_with New') && t('city !ends_with Jersey'));
+    assert.ok(t('company is empty') && !t('company !is empty') && t('first_name !is empty'));
+    assert.ok(t('nickname is null') && !t('company is null') && t('first_name !is null'));
+    assert.ok(t('vip = 1 AND plan = pro') && !t('vip = 1 AND plan = free'));
+    assert.ok(t('plan = free OR plan = pro') && !t('plan = free OR plan = team'));
+    assert.ok(t('plan = free OR vip = 1 AND city contains york'), 'AND binds tighter than OR');
+    assert.ok(!t('vip = 1 and plan = free'), 'lower-case and is not a joiner');
+    assert.ok(t('birthday > 01/01/1988') && t('birthday < 01/04/1988'), 'dates compare in the field format');
+    assert.ok(t('signup_date >= 2023-04-11'));
+  });
+
+  it('fills ocx_ system fields', () => {
+    const sys = { ocx_contact_id: 'abc123', ocx_list_id: 10542, ocx_mailing_id: 111700, ocx_message_id: 2021, ocx_email_hash: 'h4sh' };
+    assert.equal(
+      personalize('{{ocx_contact_id}}|{{ocx_list_id}}|{{ocx_mailing_id}}|{{ocx_message_id}}|{{ocx_email_hash}}|{{ocx_unknown_thing}}', ctx({}, sys)),
+      'abc123|10542|111700|2021|h4sh|',
+    );
+  });
+
+  it('URL-encodes values in the query string of href/src, not elsewhere, and keeps link fields whole', () => {
+    const v = ctx({ city: 'New York', reset_url: 'https://x.example/r?t=1&u=2' }, { ocx_unsubscribe_link: 'https://u.example/?a=1&b=2' });
+    assert.equal(personalize('<a href="https://s.example/?city={{city}}">{{city}}</a>', v), '<a href="https://s.example/?city=New%20York">New York</a>');
+    assert.equal(personalize('<a href="{{reset_url}}">x</a>', v), '<a href="https://x.example/r?t=1&u=2">x</a>');
+    assert.equal(personalize('<a href="{{ocx_unsubscribe_link}}">u</a>', v), '<a href="https://u.example/?a=1&b=2">u</a>');
+  });
+
+  it('runs functions: url_encode, generate_hash / custom_hash; feeds render nothing', () => {
+    assert.equal(personalize('{{ocx_url_encode{http://a.example/b c}}}', ctx({})), 'http%3A%2F%2Fa.example%2Fb%20c');
+    assert.equal(
+      personalize('{{ocx_generate_hash{algo=md5,data=\\{{email}}}}}[{{ocx_custom_hash}}]', ctx({ email: 'a@b.c' })),
+      '[' + require('crypto').createHash('md5').update('a@b.c').digest('hex') + ']',
+    );
+    assert.equal(personalize('x{{ocx_feed_html{url=https://feed.example/}}}y', ctx({})), 'xy');
+  });
+
+  it('leaves CSS braces, unclosed tags and stray closers as text', () => {
+    const css = '<style>@media (max-width:600px){.a{width:100%}}</style>';
+    assert.equal(personalize(css + '{{first_name}}', ctx(jane)), css + 'Jane');
+    assert.equal(personalize('a {{first_name b', ctx(jane)), 'a {{first_name b');
+    assert.equal(personalize('x}}y{{ocx_endif}}', ctx(jane)), 'x}}y{{ocx_endif}}');
+    assert.equal(personalize('{{ocx_if vip = 1}}open', ctx(jane)), 'open');
+  });
+});
