@@ -213,7 +213,7 @@ function ensureHarness() {
         npm_config_nodedir: p.nodeDir,
       };
       runOrThrow('npm', npmArgs('code-server'), { cwd: path.join(staging, 'code-server'), env }, `${hint} The native build also needs Debian's libkrb5-dev, python3, make and g++.`);
-      const cv = spawnSync(p.node, [p.codeServerEntry, '--version'], { encoding: 'utf8' });
+      const cv = spawnSync(p.node, [p.codeServerEntry, '--version'], { encoding: 'utf8', env: codeServerEnv(staging) });
       if (cv.status !== 0) throw new Error(`code-server does not start after install: ${cv.stderr || cv.stdout}. ${hint}`);
       fs.writeFileSync(
         p.ready,
@@ -387,6 +387,11 @@ function writeUserSettings(userDataDir, settings = {}) {
   fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ ...baseSettings, ...settings }, null, 2));
 }
 
+/** Environment for code-server: its config.yaml and data go into the throwaway profile, not the user's home. */
+function codeServerEnv(userDataDir) {
+  return { ...process.env, XDG_CONFIG_HOME: path.join(userDataDir, 'xdg-config'), XDG_DATA_HOME: path.join(userDataDir, 'xdg-data') };
+}
+
 function codeServerFlags(userDataDir, extensionsDir) {
   return ['--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 }
@@ -394,7 +399,11 @@ function codeServerFlags(userDataDir, extensionsDir) {
 /** Installs a VSIX into `extensionsDir` with code-server's CLI. */
 function installExtension(vsix, extensionsDir, userDataDir) {
   const p = harnessPaths();
-  const r = spawnSync(p.node, [p.codeServerEntry, ...codeServerFlags(userDataDir, extensionsDir), '--install-extension', vsix], { encoding: 'utf8', timeout: 120000 });
+  const r = spawnSync(p.node, [p.codeServerEntry, ...codeServerFlags(userDataDir, extensionsDir), '--install-extension', vsix], {
+    encoding: 'utf8',
+    timeout: 120000,
+    env: codeServerEnv(userDataDir),
+  });
   const text = `${r.stdout || ''}${r.stderr || ''}`;
   if (r.status !== 0 || !/successfully installed/i.test(text)) {
     throw new Error(`Installing ${path.basename(vsix)} into code-server failed (exit ${r.status ?? r.signal}):\n${tail(text)}\nCheck that \`npm run package\` makes a valid VSIX.`);
@@ -416,6 +425,7 @@ async function startCodeServer({ folder, settings = {}, vsix, extensionsDir, use
   port = port || (await freePort());
   const proc = startProcess('code-server', p.node, [p.codeServerEntry, ...codeServerFlags(userDataDir, extensionsDir), '--bind-addr', `127.0.0.1:${port}`, folder], {
     logFile,
+    env: codeServerEnv(userDataDir),
   });
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`;
   const cleanup = async () => {

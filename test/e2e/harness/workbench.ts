@@ -126,7 +126,7 @@ export class Workbench {
     const item = this.activityItem(container);
     await item.waitFor({ state: 'visible' });
     const li = item.locator('xpath=..');
-    const checked = (await li.getAttribute('aria-checked')) === 'true' || (await li.getAttribute('class'))?.includes('checked');
+    const checked = (await li.getAttribute('aria-selected')) === 'true' || /\bchecked\b/.test((await li.getAttribute('class')) ?? '');
     if (!checked) await item.click();
     await this.page.locator('.part.sidebar').waitFor({ state: 'visible' });
   }
@@ -160,6 +160,18 @@ export class Workbench {
     const w = this.paneBody(view).locator('.welcome-view-content');
     if ((await w.count()) === 0 || !(await w.first().isVisible())) return '';
     return (await w.first().innerText()).trim();
+  }
+
+  /** Waits until the visible view shows welcome content containing `text`; returns the whole welcome text. */
+  async waitForWelcome(text: string | RegExp = /\S/, opts: { view?: string; timeout?: number } = {}): Promise<string> {
+    const timeout = opts.timeout ?? DEFAULT_TIMEOUT;
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const shown = await this.welcomeText(opts.view);
+      if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) return shown;
+      if (Date.now() > deadline) throw new Error(`No welcome content ${text} within ${timeout / 1000} s; shown: ${JSON.stringify(shown)}`);
+      await env.delay(200);
+    }
   }
 
   /** Labels of the buttons in the visible welcome content. */
@@ -318,8 +330,20 @@ export class Workbench {
     return (await this.page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map((t) => t.trim());
   }
 
-  /** The text of the Output panel showing channel `channel` (opens it through the channel picker). */
-  async outputText(channel: string): Promise<string> {
+  /** The channel the Output panel shows and its visible text (waits for the panel and some text). */
+  async activeOutput(timeout = DEFAULT_TIMEOUT): Promise<{ channel: string; text: string }> {
+    const select = this.page.locator('.part.panel select.monaco-select-box[aria-label="Switch Output"]').filter({ visible: true }).first();
+    await select.waitFor({ state: 'visible', timeout });
+    const lines = this.page.locator('.part.panel .monaco-editor .view-lines').first();
+    await lines.waitFor({ state: 'visible', timeout });
+    const deadline = Date.now() + timeout;
+    let text = '';
+    while (!(text = (await lines.innerText()).trim()) && Date.now() < deadline) await env.delay(200);
+    return { channel: await select.inputValue(), text };
+  }
+
+  /** Shows Output channel `channel` through the palette (Output: Show Output Channels...) and returns its text. */
+  async showOutput(channel: string): Promise<{ channel: string; text: string }> {
     await this.runCommand('Output: Show Output Channels...');
     const input = this.page.locator('.quick-input-widget input.input').first();
     await input.waitFor({ state: 'visible' });
@@ -329,9 +353,7 @@ export class Workbench {
       .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(channel)}$`) }) })
       .first();
     await row.click();
-    const lines = this.page.locator('.part.panel .monaco-editor .view-lines');
-    await lines.first().waitFor({ state: 'visible' });
-    return lines.first().innerText();
+    return this.activeOutput();
   }
 
   // ---- webviews ------------------------------------------------------------------------------------------------
