@@ -22,7 +22,7 @@ export async function sandbox(opts: SandboxOpts = {}): Promise<Sandbox> {
 export interface Control {
   outbox(query?: Record<string, string | number>): Promise<{ total: number; items: Array<Record<string, unknown>> }>;
   clearOutbox(): Promise<void>;
-  stats(): Promise<Record<string, unknown> & { requests: number; rateLimited: number; maxInFlightSeen: number; realCampaignLaunches: number; byRoute: Record<string, number> }>;
+  stats(): Promise<Record<string, unknown> & { requests: number; rateLimited: number; maxInFlightSeen: number; realCampaignLaunches: number; byRoute: Record<string, number>; byStatus: Record<string, number> }>;
   faults(f: Record<string, unknown>): Promise<void>;
   reset(): Promise<void>;
 }
