@@ -17,6 +17,8 @@ const suites = [
   { name: 'integration', files: ['test/integration/**/*.test.ts'] },
 ];
 if (!skipE2e) suites.push({ name: 'e2e', setup: ['node', ['test/e2e/setup.js']], files: ['test/e2e/**/*.e2e.ts'], timeout: '180000' });
+// The extension-host suite (real VS Code server, offline); it reports its counts through $ONGAGE_TEST_COUNTS itself.
+if (!skipE2e) suites.push({ name: 'vscode', command: [process.execPath, ['test/vscode/run.js']] });
 
 let passed = 0;
 let failed = 0;
@@ -47,8 +49,9 @@ for (const suite of suites) {
   fs.rmSync(countsFile, { force: true });
   const args = [mocha, '--config', '.mocharc.json', '--reporter', reporter];
   if (suite.timeout) args.push('--timeout', suite.timeout);
-  args.push(...suite.files);
-  const code = run(process.execPath, args, { ONGAGE_TEST_COUNTS: countsFile });
+  if (suite.files) args.push(...suite.files);
+  const [cmd, cmdArgs] = suite.command || [process.execPath, args];
+  const code = run(cmd, cmdArgs, { ONGAGE_TEST_COUNTS: countsFile });
   if (!fs.existsSync(countsFile)) {
     console.log(`${suite.name}: the runner ended (exit ${code}) without reporting results`);
     failed += 1;

@@ -25,6 +25,18 @@ export interface LaunchOptions {
 }
 
 const DEFAULT_TIMEOUT = 20000;
+const processStarted = Date.now();
+
+/** The journey's artifacts folder, emptied of what earlier runs left (files of this run, e.g. sandbox.log, stay). */
+function artifactsDir(name: string): string {
+  const dir = path.join(env.artifactsRoot, 'e2e', slug(name));
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of fs.readdirSync(dir)) {
+    const p = path.join(dir, f);
+    if (fs.statSync(p).mtimeMs < processStarted) fs.rmSync(p, { recursive: true, force: true });
+  }
+  return dir;
+}
 
 /** The extension's VSIX installed once per test process into a shared extensions folder. */
 let sharedExtensions: { dir: string; profile: string } | undefined;
@@ -64,9 +76,7 @@ export class Workbench {
 
   /** Starts code-server with the extension installed and a throwaway profile, and opens it in Chromium. */
   static async launch(opts: LaunchOptions): Promise<Workbench> {
-    const artifacts = path.join(env.artifactsRoot, 'e2e', slug(opts.name));
-    fs.rmSync(artifacts, { recursive: true, force: true });
-    fs.mkdirSync(artifacts, { recursive: true });
+    const artifacts = artifactsDir(opts.name);
     const folder = env.mkTemp('ongage-e2e-folder-');
     for (const [rel, text] of Object.entries(opts.files ?? {})) {
       fs.mkdirSync(path.dirname(path.join(folder, rel)), { recursive: true });
@@ -434,8 +444,7 @@ export function useSandbox(name: string): () => env.Sandbox {
   let sb: env.Sandbox | undefined;
   before(async function () {
     this.timeout(90000);
-    const dir = path.join(env.artifactsRoot, 'e2e', slug(name));
-    fs.mkdirSync(dir, { recursive: true });
+    const dir = artifactsDir(name);
     sb = await env.startSandbox({ logFile: path.join(dir, 'sandbox.log') });
   });
   after(async function () {
