@@ -29,7 +29,9 @@ export function composeHtml(html: string, header: string | null, footer: string 
   if (extraStyles && /<\/head>/i.test(out)) out = out.replace(/<\/head>/i, `${extraStyles}\n</head>`);
   if (header) {
     const h = bodyInner(header);
-    out = /<body[^>]*>/i.test(out) ? out.replace(/<body[^>]*>/i, (m) => `${m}\n${h}`) : `${h}\n${out}`;
+    // After <body> and after a hidden preheader that opens the body, so inbox previews still show the preheader.
+    const open = /<body[^>]*>(\s*<(span|div)\b[^>]*class="[^"]*preheader[^"]*"[^>]*>[\s\S]*?<\/\2>)?/i;
+    out = open.test(out) ? out.replace(open, (m) => `${m}\n${h}`) : `${h}\n${out}`;
   }
   if (footer) {
     const f = bodyInner(footer);

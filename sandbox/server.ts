@@ -325,7 +325,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   const handleControl = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> => {
     const route = url.pathname.replace(/\/+$/, '');
     const method = req.method ?? 'GET';
-    const raw = await readBody(req);
+    let raw: string;
+    try {
+      raw = await readBody(req);
+    } catch (e) {
+      return send(res, e instanceof ApiError ? e.status : 400, { error: (e as Error).message });
+    }
     let body: Record<string, unknown> = {};
     if (raw.trim()) {
       try {

@@ -41,6 +41,9 @@ describe('sandbox sends: /api/mailings and /api/transactional', () => {
       const body = jane.html.indexOf('March 2024 newsletter</p>');
       const f = jane.html.indexOf('41 Quay Street');
       assert.ok(h > 0 && body > h && f > body, 'header, body, footer in order');
+      assert.ok(jane.html.indexOf('class="preheader"') < h, 'the hidden preheader stays first in the body');
+      const { json: one } = await control(ctx.sb, 'GET', `/__sandbox/outbox?recipient=JANE.DOE@example.com&since_id=${jane.id - 1}`);
+      assert.deepEqual(one.items.map((x: any) => x.id), [jane.id]);
       assert.match(jane.html, /Hi Jane,/);
       assert.match(jane.html, /around Lisbon/);
       assert.match(jane.html, /As a VIP member/);
