@@ -4,7 +4,9 @@
 // development extension (extensionDevelopmentPath) and calls the compiled suite's run() (extensionTestsPath),
 // opened from headless Chromium. Results are read from the JSON file the suite writes, not from an exit code.
 // Prints each test, then `N passed, N failed`; writes {passes, failures, pending} to $ONGAGE_TEST_COUNTS when set.
-// Usage: node test/vscode/run.js
+// With --electron, the suite runs the classic @vscode/test-electron way instead (downloads VS Code, so it needs
+// internet access to update.code.visualstudio.com; not possible on offline machines).
+// Usage: node test/vscode/run.js [--electron]
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -58,9 +60,36 @@ async function waitForResults(server, page) {
   }
 }
 
+/** The classic way: @vscode/test-electron downloads VS Code (Electron) and runs the suite in it. */
+async function mainElectron(started) {
+  const { runTests } = require('@vscode/test-electron');
+  env.buildExtension();
+  await compileSuite();
+  const tmp = env.mkTemp('ongage-vscode-');
+  fs.mkdirSync(path.join(tmp, 'workspace'));
+  try {
+    await runTests({
+      extensionDevelopmentPath: env.root,
+      extensionTestsPath: path.join(suiteOut, 'index.js'),
+      launchArgs: [path.join(tmp, 'workspace'), '--disable-extensions', '--disable-workspace-trust', `--user-data-dir=${path.join(tmp, 'user-data')}`],
+      extensionTestsEnv: { ONGAGE_VSCODE_RESULTS: resultsFile },
+    });
+  } catch (e) {
+    // A failing suite also rejects here; the results file tells which.
+    if (!fs.existsSync(resultsFile)) throw e;
+  } finally {
+    env.rmTemp(tmp);
+  }
+  if (!fs.existsSync(resultsFile)) throw new Error('VS Code ended without the suite writing its results.');
+  const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+  report(results, started);
+  return results;
+}
+
 async function main() {
   const started = Date.now();
   fs.mkdirSync(outDir, { recursive: true });
+  if (process.argv.includes('--electron')) return mainElectron(started);
   env.ensureDebianPackages({ needBuildTools: !env.harnessReady() });
   const p = env.ensureHarness();
   env.log('building the extension (node esbuild.js) and the extension-host suite');
@@ -113,7 +142,7 @@ async function main() {
   } finally {
     await browser?.close().catch(() => undefined);
     await server.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    env.rmTemp(tmp);
   }
 }
 

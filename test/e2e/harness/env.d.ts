@@ -60,6 +60,7 @@ export function waitForHttp(url: string, proc: Proc, timeoutMs?: number): Promis
 export function delay(ms: number): Promise<void>;
 export function tail(text: string, lines?: number): string;
 export function mkTemp(prefix: string): string;
+export function rmTemp(dir: string): void;
 export function writeUserSettings(userDataDir: string, settings?: Record<string, unknown>): void;
 export function installExtension(vsix: string, extensionsDir: string, userDataDir: string): void;
 export function startCodeServer(opts?: {

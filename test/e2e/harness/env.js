@@ -260,16 +260,22 @@ function killGroup(child, signal) {
   }
 }
 
+const tempDirs = new Set();
+
 function hookExit() {
   if (exitHooked) return;
   exitHooked = true;
   // Synchronous, so it also runs on process.exit(); the guards cover a hard kill of this process.
   process.on('exit', () => {
     for (const c of live) killGroup(c, 'SIGKILL');
+    for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
   });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.on(sig, () => {
+    process.on(sig, async () => {
+      // Give the servers a moment to stop by themselves, then the exit handler ends what is left.
+      const waiting = [...live].map((c) => new Promise((resolve) => c.once('exit', resolve)));
       for (const c of live) killGroup(c, 'SIGTERM');
+      await Promise.race([Promise.all(waiting), delay(3000)]);
       process.exit(sig === 'SIGINT' ? 130 : 143);
     });
   }
@@ -376,8 +382,17 @@ function tail(text, lines = 30) {
   return text.split('\n').slice(-lines).join('\n');
 }
 
+/** A new temporary folder, removed when this process exits (or earlier with rmTemp). */
 function mkTemp(prefix) {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  hookExit();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+function rmTemp(dir) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  tempDirs.delete(dir);
 }
 
 /** Writes <userDataDir>/User/settings.json with the base settings plus `settings`. */
@@ -430,7 +445,7 @@ async function startCodeServer({ folder, settings = {}, vsix, extensionsDir, use
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`;
   const cleanup = async () => {
     await proc.stop();
-    for (const d of owned) fs.rmSync(d, { recursive: true, force: true });
+    for (const d of owned) rmTemp(d);
   };
   try {
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, proc);
@@ -489,6 +504,7 @@ module.exports = {
   delay,
   tail,
   mkTemp,
+  rmTemp,
   writeUserSettings,
   installExtension,
   startCodeServer,

@@ -46,11 +46,7 @@ function extensionsDir(): string {
     if (!env.harnessReady()) throw new Error('The harness (Node 24 + code-server) is not installed: run `node test/e2e/setup.js` first.');
     const dir = env.mkTemp('ongage-e2e-ext-');
     const profile = env.mkTemp('ongage-e2e-install-');
-    sharedExtensions = { dir, profile };
-    process.on('exit', () => {
-      fs.rmSync(dir, { recursive: true, force: true });
-      fs.rmSync(profile, { recursive: true, force: true });
-    });
+    sharedExtensions = { dir, profile }; // both removed when the process exits (env.mkTemp)
     env.installExtension(env.vsixPath, dir, profile);
   }
   return sharedExtensions.dir;
@@ -104,7 +100,7 @@ export class Workbench {
     } catch (e) {
       await browser?.close().catch(() => undefined);
       await server.close();
-      fs.rmSync(folder, { recursive: true, force: true });
+      env.rmTemp(folder);
       throw e;
     }
   }
@@ -113,7 +109,7 @@ export class Workbench {
   async close(): Promise<void> {
     await this.browser.close().catch(() => undefined);
     await this.server.close();
-    fs.rmSync(this.folder, { recursive: true, force: true });
+    env.rmTemp(this.folder);
   }
 
   /** Saves a numbered PNG of the whole page into the journey's artifacts folder; returns its path. */
