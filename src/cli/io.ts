@@ -1,0 +1,80 @@
+/**
+ * Where the command line writes and what it knows about its surroundings. Commands never touch `process`
+ * directly, so tests run them in-process with captured output, and the real entry point hands in the
+ * process's own streams.
+ *
+ * Conventions: results go to `out` (stdout), progress, notes and errors to `err` (stderr); colour only when the
+ * stream is a terminal and `NO_COLOR` is not set (https://no-color.org), or when `FORCE_COLOR` asks for it.
+ */
+
+export interface Output {
+  write(text: string): void;
+  /** True when the stream is a terminal. */
+  isTTY?: boolean;
+}
+
+export interface CliIO {
+  out: Output;
+  err: Output;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}
+
+/** The usage or I/O problem exit code (bad options, missing files, network or credential trouble). */
+export const EXIT_OK = 0;
+export const EXIT_LINT_ERRORS = 1;
+export const EXIT_USAGE = 2;
+
+/** A problem the user can fix; its message says how. Ends the command with `exitCode`. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_USAGE,
+  ) {
+    super(message);
+  }
+}
+
+/** Whether to colour a stream: never with NO_COLOR (any non-empty value), always with FORCE_COLOR≠0, else on a TTY. */
+export function wantsColor(stream: Output, env: CliIO['env'], flag?: boolean): boolean {
+  if (flag === false) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  return stream.isTTY === true;
+}
+
+export interface Style {
+  readonly enabled: boolean;
+  red(s: string): string;
+  yellow(s: string): string;
+  green(s: string): string;
+  blue(s: string): string;
+  cyan(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+  underline(s: string): string;
+}
+
+const sgr = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
+
+export function style(enabled: boolean): Style {
+  const id = (s: string) => s;
+  return {
+    enabled,
+    red: enabled ? sgr(31, 39) : id,
+    yellow: enabled ? sgr(33, 39) : id,
+    green: enabled ? sgr(32, 39) : id,
+    blue: enabled ? sgr(34, 39) : id,
+    cyan: enabled ? sgr(36, 39) : id,
+    dim: enabled ? sgr(2, 22) : id,
+    bold: enabled ? sgr(1, 22) : id,
+    underline: enabled ? sgr(4, 24) : id,
+  };
+}
+
+/** Writes one line to a stream. */
+export function line(o: Output, text = ''): void {
+  o.write(`${text}\n`);
+}

@@ -1,0 +1,181 @@
+/**
+ * The `ongage-studio` command line: argument parsing (commander) and the error boundary. `run()` is the whole
+ * program as a function of its arguments and surroundings, so tests call it in-process; `main.ts` hands it the
+ * real process.
+ *
+ * Exit codes: 0 no errors, 1 lint errors found (or more warnings than --max-warnings), 2 a usage, file,
+ * network or credential problem (the message says what to fix).
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { version } from '../../package.json';
+import { RULES } from '../core/language/config';
+import { runFields } from './fields';
+import { OUTPUT_FORMATS, type OutputFormat } from './format';
+import { CliError, EXIT_USAGE, style, wantsColor, type CliIO } from './io';
+import { runLint, type LintCommandOptions } from './lint';
+import { runLs } from './ls';
+
+export const TOOL_NAME = 'ongage-studio';
+export const VERSION: string = version;
+
+function integer(name: string, min: number) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} takes a whole number${min > 0 ? ` from ${min}` : ''}, not "${raw}".`);
+    return n;
+  };
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function connectionOptions(cmd: Command, listHelp: string): Command {
+  return cmd
+    .option('--list <id>', listHelp, integer('--list', 1))
+    .option('--base-url <url>', 'Ongage API address (default: $ONGAGE_BASE_URL, else https://api.ongage.net); credentials come from $ONGAGE_USERNAME, $ONGAGE_PASSWORD and $ONGAGE_ACCOUNT_CODE')
+    .option('--sandbox <url>', "use the local sandbox at <url> with the sandbox's own credentials (e.g. http://127.0.0.1:4780)")
+    .option('--verbose', 'log each API call on stderr', false);
+}
+
+const CONNECTION_HELP = `
+Connection:
+  Credentials are read from the environment only (never from arguments, never printed):
+    ONGAGE_USERNAME, ONGAGE_PASSWORD, ONGAGE_ACCOUNT_CODE   (and optionally ONGAGE_BASE_URL)
+  For the local sandbox (\`npm run sandbox\`), --sandbox <url> is enough.`;
+
+export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command()
+    .name(TOOL_NAME)
+    .description("Check Ongage email templates and browse an Ongage library from a terminal or CI, with the same checks the Ongage Studio editor runs.")
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help for a command')
+    .option('--no-color', 'never colour the output (also: NO_COLOR=1); colour is used only on a terminal')
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({
+      writeOut: (s) => io.out.write(s),
+      writeErr: (s) => io.err.write(s),
+      getOutHasColors: () => wantsColor(io.out, io.env),
+      getErrHasColors: () => wantsColor(io.err, io.env),
+      outputError: (s, write) => write(style(wantsColor(io.err, io.env)).red(s)),
+    })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ ongage-studio lint "templates/**/*.html" "templates/**/*.txt"
+  $ ongage-studio lint --fields fields.json --format sarif --output ongage.sarif templates
+  $ ongage-studio fields --list 10542 --save fields.json
+  $ ongage-studio ls --list 10542 --sandbox http://127.0.0.1:4780
+
+Exit codes: 0 no errors · 1 errors found (or more warnings than --max-warnings) · 2 usage, file, network or credential problem.`,
+    );
+
+  const globalColor = (): boolean => program.opts<{ color: boolean }>().color;
+
+  const lintCmd = new Command('lint')
+    .summary('check templates (.html, .txt) with the editor\'s rules')
+    .description(
+      "Check Ongage templates with exactly the diagnostics the editor shows: .html/.htm files as HTML bodies, .txt and .ongage.txt files as text bodies (a plain .txt only once it uses a {{tag}}, as in the editor), .subject.txt and .ongage-subject files as subject lines. Settings come from the workspace's .ongage/lint.json (the file the editor reads), then from the options here.",
+    )
+    .argument('<files...>', 'files, folders or quoted globs ("templates/**/*.html")')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(OUTPUT_FORMATS as string[]).default('text'))
+    .option('-o, --output <file>', 'write the results to a file instead of stdout')
+    .option('--fields <file>', 'the list fields to check field names against: the JSON `ongage-studio fields --save` writes (Ongage list_fields items)')
+    .option('--dynamic-fields <names>', 'transactional dynamic fields to accept, comma-separated (repeatable)', collect)
+    .option('--rule <rule=severity>', `set a rule to off, warning or error (repeatable); rules: ${RULES.map((r) => r.id).join(', ')}`, collect)
+    .option('--config <file>', 'read settings from this file instead of .ongage/lint.json (found in the working folder or above it)')
+    .option('--no-config', 'ignore .ongage/lint.json')
+    .addOption(new Option('--kind <kind>', 'check every file as this kind, whatever its name').choices(['html', 'text', 'subject']))
+    .option('--max-warnings <n>', 'fail (exit 1) when there are more than n warnings', integer('--max-warnings', 0))
+    .option('-q, --quiet', 'print findings only: no notes, no summary', false);
+  connectionOptions(lintCmd, 'check field names against this list\'s fields, fetched from the connection');
+  lintCmd
+    .addHelpText(
+      'after',
+      `${CONNECTION_HELP}
+
+Output:
+  text   path:line:col  severity  rule  message   (one line per finding; the summary goes to stderr)
+  json   { errorCount, warningCount, files: [{ path, kind, diagnostics: [{ rule, severity, message, range, line, column, fixes… }] }] }
+  sarif  SARIF 2.1.0, for GitHub code scanning (github/codeql-action/upload-sarif)
+
+Examples:
+  $ ongage-studio lint "templates/**/*.html"
+  $ ongage-studio lint --fields fields.json --dynamic-fields receipt_id,order_total emails/
+  $ ongage-studio lint --list 10542 --rule http-link=off --rule img-alt=error "**/*.html"
+  $ ongage-studio lint --format sarif --output ongage.sarif --max-warnings 0 templates
+  $ ongage-studio lint --kind subject subjects/*.txt`,
+    )
+    .action(async (files: string[], o: LintCommandOptions & { format: OutputFormat }) => {
+      setExit(await runLint(files, { ...o, color: o.color !== false && globalColor() }, { name: TOOL_NAME, version: VERSION, cwd: io.cwd }, io));
+    });
+
+  const fieldsCmd = new Command('fields')
+    .summary("show a list's fields (name, type, format, default)")
+    .description("Show the personalization fields of a list — name, type, date format, default value and title — or save them for `lint --fields`.")
+    .option('--json', 'print the fields as JSON (Ongage list_fields items)', false)
+    .option('--save <file>', 'also write them to <file>, for `ongage-studio lint --fields <file>`');
+  connectionOptions(fieldsCmd, "the list (default: the account's default list)");
+  fieldsCmd
+    .addHelpText(
+      'after',
+      `${CONNECTION_HELP}
+
+Examples:
+  $ ONGAGE_USERNAME=… ONGAGE_PASSWORD=… ONGAGE_ACCOUNT_CODE=… ongage-studio fields --list 10542
+  $ ongage-studio fields --list 10542 --save .ongage/fields.json
+  $ ongage-studio fields --sandbox http://127.0.0.1:4780 --list 10542 --json`,
+    )
+    .action(async (o) => {
+      setExit(await runFields({ ...o, color: globalColor() }, io));
+    });
+
+  const lsCmd = new Command('ls')
+    .summary('show the library as a tree')
+    .description("Show a list's library — folders, templates and emails — as an indented tree with ids; favourites are marked ★. Lines appear folder by folder as the items arrive.")
+    .option('--folder <id>', 'only this folder and what is in it', integer('--folder', 1))
+    .option('--json', 'print the tree as JSON (nested children)', false);
+  connectionOptions(lsCmd, "the list (default: the account's default list)");
+  lsCmd
+    .addHelpText(
+      'after',
+      `${CONNECTION_HELP}
+
+Examples:
+  $ ongage-studio ls --list 10542
+  $ ongage-studio ls --list 10542 --folder 2001
+  $ ongage-studio ls --sandbox http://127.0.0.1:4780 --json | jq '.[].name'`,
+    )
+    .action(async (o) => {
+      setExit(await runLs({ ...o, color: globalColor() }, io));
+    });
+
+  for (const cmd of [lintCmd, fieldsCmd, lsCmd]) {
+    cmd.copyInheritedSettings(program);
+    cmd.helpOption('-h, --help', 'show this help').showHelpAfterError('(add --help for usage)');
+    program.addCommand(cmd);
+  }
+  return program;
+}
+
+/** Runs the command line; resolves with the exit code. Never throws. */
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+      return EXIT_USAGE;
+    }
+    const s = style(wantsColor(io.err, io.env));
+    if (e instanceof CliError) {
+      io.err.write(`${s.red('error:')} ${e.message}\n`);
+      return e.exitCode;
+    }
+    io.err.write(`${s.red('error:')} ${e instanceof Error ? e.message : String(e)}\n(this is a bug in ongage-studio; please report it with the command you ran)\n`);
+    return EXIT_USAGE;
+  }
+}
