@@ -27,7 +27,7 @@ export interface PaginateOptions<T> {
 
 /** Yields pages in the order they arrive. Stopping the loop early cancels the pages still in flight. */
 export async function* paginate<T>(fetchPage: PageFetcher<T>, opts: PaginateOptions<T>): AsyncGenerator<Page<T>> {
-  const pageSize = Math.max(1, Math.floor(opts.pageSize));
+  let pageSize = Math.max(1, Math.floor(opts.pageSize));
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 10));
   const inner = new AbortController();
   const onOuterAbort = (): void => inner.abort(opts.signal?.reason);
@@ -56,6 +56,9 @@ export async function* paginate<T>(fetchPage: PageFetcher<T>, opts: PaginateOpti
       return;
     }
     let total = first.total;
+    // A server that silently caps the page size answers a short first page although more items exist:
+    // page by its size instead, or every page would skip items.
+    if (first.items.length > 0 && first.items.length < pageSize && total > first.items.length) pageSize = first.items.length;
     let next = 1;
     const pagesFor = (t: number): number => Math.ceil(t / pageSize);
     const start = (index: number): void => {

@@ -83,6 +83,19 @@ describe('api/paginate', () => {
     assert.strictEqual(all.length, 160);
   });
 
+  it('pages by the server\'s size when it silently caps the page size', async () => {
+    const asked: number[] = [];
+    const capped: PageFetcher<number> = async (index, size) => {
+      asked.push(size);
+      const real = Math.min(size, 20);
+      const items = Array.from({ length: Math.max(0, Math.min(real, 95 - index * real)) }, (_, i) => index * real + i);
+      return { items, total: 95 };
+    };
+    const all = await collectAll(capped, { pageSize: 50 });
+    assert.deepStrictEqual(all, Array.from({ length: 95 }, (_, i) => i));
+    assert.deepStrictEqual(asked, [50, 20, 20, 20, 20]);
+  });
+
   it('drops duplicates by key when items shift between pages', async () => {
     const fetch: PageFetcher<{ id: number }> = async (index) => ({
       items: index === 0 ? [{ id: 1 }, { id: 2 }] : [{ id: 2 }, { id: 3 }],
