@@ -77,24 +77,24 @@ export function parseFieldsJson(value: unknown, source: string): ListField[] {
   });
 }
 
-/** Reads and validates a fields file. */
-export async function readFieldsFile(file: string): Promise<ListField[]> {
+/** Reads and validates a fields file; messages name it as `shown` (the path as the user wrote it). */
+export async function readFieldsFile(file: string, shown = file): Promise<ListField[]> {
   let text: string;
   try {
     text = await fs.promises.readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new CliError(`${file}: no such fields file. Write one with \`ongage-studio fields --list <id> --save ${file}\`, or fix the path.`);
+      throw new CliError(`${shown}: no such fields file. Write one with \`ongage-studio fields --list <id> --save ${shown}\`, or fix the path.`);
     }
-    if (code === 'EISDIR') throw new CliError(`${file}: is a folder; --fields takes the JSON file that \`ongage-studio fields --save\` writes.`);
-    throw new CliError(`${file}: cannot be read (${code ?? String(e)}); check its permissions.`);
+    if (code === 'EISDIR') throw new CliError(`${shown}: is a folder; --fields takes the JSON file that \`ongage-studio fields --save\` writes.`);
+    throw new CliError(`${shown}: cannot be read (${code ?? String(e)}); check its permissions.`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new CliError(`${file}: not valid JSON (${e instanceof Error ? e.message : String(e)}). Fix it, or write it again with \`ongage-studio fields --save ${file}\`.`);
+    throw new CliError(`${shown}: not valid JSON (${e instanceof Error ? e.message : String(e)}). Fix it, or write it again with \`ongage-studio fields --save ${shown}\`.`);
   }
-  return parseFieldsJson(value, file);
+  return parseFieldsJson(value, shown);
 }

@@ -110,7 +110,7 @@ export function referencedFields(text: string, kind: DocumentKind, dynamic: Read
 
 async function loadFields(opts: LintCommandOptions, io: CliIO): Promise<readonly ListField[] | undefined> {
   if (opts.fields && opts.list !== undefined) throw new CliError('Pass either --fields <file> or --list <id>, not both.');
-  if (opts.fields) return readFieldsFile(path.resolve(io.cwd, opts.fields));
+  if (opts.fields) return readFieldsFile(path.resolve(io.cwd, opts.fields), opts.fields);
   // A connection alone (--sandbox, --base-url) means the account's default list, as `fields` does.
   if (opts.list === undefined && !opts.sandbox && !opts.baseUrl) return undefined;
   const client = connect(opts, io);
