@@ -5,6 +5,9 @@ import { connectSandbox, registerAccountCommands } from './commands/accounts';
 import { registerCommand } from './commands/boundary';
 import { registerLibraryCommands } from './commands/library';
 import { DOCUMENT_SCHEME, ItemDocumentProvider } from './documents/itemDocuments';
+import { FieldCatalog } from '../core/fields/catalog';
+import { ExtensionFieldSource, globalStorageFiles } from './fields/fieldSource';
+import { registerLanguageFeatures } from './language';
 import { ConnectionStatus } from './statusBar';
 import { ITEM_SCHEME, LibraryTreeProvider, VIEW_ID } from './tree/libraryTree';
 import type { LibraryNode } from './tree/nodes';
@@ -39,7 +42,12 @@ export function activate(context: vscode.ExtensionContext): void {
     new ConnectionStatus(connections, pool),
   );
 
+  const fields = new ExtensionFieldSource(new FieldCatalog(globalStorageFiles(context.globalStorageUri)), connections, pool, documents, log);
+  context.subscriptions.push(fields);
+  registerLanguageFeatures(context, { log, fields });
+
   registerCommand(context, log, 'ongage.showLog', 'Showing the log', () => log.show());
+  registerCommand(context, log, 'ongage.refreshFields', 'Refreshing the list fields', () => fields.refresh());
   registerAccountCommands({ context, log, connections, pool });
   registerLibraryCommands({ context, log, tree, view, connections, pool });
 

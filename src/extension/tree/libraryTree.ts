@@ -30,6 +30,8 @@ export class LibraryTreeProvider
   private readonly pending = new Map<string, LibraryNode>();
   private flushTimer: NodeJS.Timeout | undefined;
   private filter: LibraryFilter | undefined;
+  /** Bumped on every filter change; part of tree item ids while filtering, so matches show expanded. */
+  private filterGeneration = 0;
   private loads = 0;
   private progressDone: (() => void) | undefined;
   private view: vscode.TreeView<LibraryNode> | undefined;
@@ -62,8 +64,8 @@ export class LibraryTreeProvider
       }
       case 'list': {
         const isDefault = node.profile.listId === node.list.id;
-        const t = new vscode.TreeItem(node.list.name, vscode.TreeItemCollapsibleState.Collapsed);
-        t.id = node.key;
+        const t = new vscode.TreeItem(node.list.name, this.filter ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        t.id = this.treeId(node.key);
         t.iconPath = new vscode.ThemeIcon('list-tree');
         t.description = `${node.list.id}${isDefault ? ' · active list' : ''}`;
         t.tooltip = `List ${node.list.id}: ${node.list.name}`;
@@ -74,7 +76,7 @@ export class LibraryTreeProvider
         return this.itemTreeItem(node);
       case 'message': {
         const t = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-        t.id = node.key;
+        t.id = this.treeId(node.key);
         t.iconPath = new vscode.ThemeIcon(node.icon, node.icon === 'error' ? new vscode.ThemeColor('errorForeground') : undefined);
         t.tooltip = node.detail ?? node.label;
         t.description = node.retry ? 'click to retry' : undefined;
@@ -89,8 +91,9 @@ export class LibraryTreeProvider
     const item = this.item(node);
     if (!item) return new vscode.TreeItem('(gone)');
     const folder = item.type === 'folder';
-    const t = new vscode.TreeItem(item.name, folder ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-    t.id = node.key;
+    const folderState = this.filter ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const t = new vscode.TreeItem(item.name, folder ? folderState : vscode.TreeItemCollapsibleState.None);
+    t.id = this.treeId(node.key);
     t.iconPath = new vscode.ThemeIcon(folder ? 'folder' : item.type === 'template' ? 'layout' : 'mail');
     t.description = item.subject;
     t.resourceUri = vscode.Uri.from({ scheme: ITEM_SCHEME, path: `/${node.profile.id}/${node.listId}/${item.id}`, query: item.favorite ? 'favorite' : '' });
@@ -157,7 +160,7 @@ export class LibraryTreeProvider
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
     if (uri.scheme !== ITEM_SCHEME || uri.query !== 'favorite') return undefined;
-    return new vscode.FileDecoration('★', 'Favourite', new vscode.ThemeColor('charts.yellow'));
+    return new vscode.FileDecoration('★', 'Favourite');
   }
 
   // ---------------------------------------------------------------------------- drag and drop
@@ -201,6 +204,7 @@ export class LibraryTreeProvider
             this.queueRefresh(key);
           }
           this.decorationsChanged.fire([]);
+          if (this.filter) this.updateFilterMessage();
         } else if (e.type === 'loading') {
           if (e.loading) {
             void this.track(
@@ -240,13 +244,26 @@ export class LibraryTreeProvider
 
   setFilter(filter: LibraryFilter | undefined): void {
     this.filter = isFilterActive(filter) ? filter : undefined;
+    this.filterGeneration++;
     for (const lib of this.subscribed) lib.model.setFilter(this.filter);
     void vscode.commands.executeCommand('setContext', 'ongage.filtered', !!this.filter);
-    if (this.view) {
-      this.view.description = this.filter ? `Filter: ${describeFilter(this.filter)}` : undefined;
-      this.view.message = undefined;
-    }
+    this.updateFilterMessage();
     this.changed.fire(undefined);
+  }
+
+  /** The filter, shown above the tree (and as the view's description) with how many items match. */
+  private updateFilterMessage(): void {
+    if (!this.view) return;
+    if (!this.filter) {
+      this.view.description = undefined;
+      this.view.message = undefined;
+      return;
+    }
+    const described = describeFilter(this.filter);
+    let matches = 0;
+    for (const lib of this.subscribed) matches += lib.model.matchCount();
+    this.view.description = `Filter: ${described}`;
+    this.view.message = `Filter: ${described} · ${matches} ${matches === 1 ? 'match' : 'matches'} loaded. Clear it with the button in the title bar.`;
   }
 
   /** Reloads one node from the server (connection: its lists; list or folder: its children). */
@@ -285,6 +302,10 @@ export class LibraryTreeProvider
   }
 
   // --------------------------------------------------------------------------------- helpers
+
+  private treeId(key: string): string {
+    return this.filter ? `${key}#filter${this.filterGeneration}` : key;
+  }
 
   private node<T extends LibraryNode>(n: T): T {
     const existing = this.nodes.get(n.key) as T | undefined;

@@ -1,0 +1,114 @@
+// Journey: the Library tree against the sandbox — connect, expand folders three deep, move an email by drag and
+// drop, toggle a favourite from the row's inline action, filter, and check every change on the sandbox itself.
+import * as assert from 'assert';
+import * as env from './harness/env';
+import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
+import { SEED_IDS } from '../../sandbox/seed';
+
+const LIST = SEED_IDS.lists.newsletter;
+const AUTH = { X_USERNAME: 'sandbox@example.com', X_PASSWORD: 'sandbox', X_ACCOUNT_CODE: 'sandbox' };
+
+async function serverEmail(url: string, id: number): Promise<{ parent_id: string; favorite: string; name: string }> {
+  const res = await fetch(`${url}/${LIST}/api/emails/${id}`, { headers: AUTH });
+  const body = (await res.json()) as { payload: { parent_id: string; favorite: string; name: string } };
+  return body.payload;
+}
+
+async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeout = 20000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await env.delay(200);
+  }
+}
+
+async function emailName(url: string, id: number): Promise<string> {
+  return (await serverEmail(url, id)).name;
+}
+
+describe('e2e: the Library tree', function () {
+  const sandbox = useSandbox('library-tree');
+  const wb = useWorkbench(() => ({
+    name: 'library-tree',
+    settings: { 'ongage.sandbox.url': sandbox().url, 'ongage.sandbox.autoConnect': true },
+  }));
+  let w: Workbench;
+
+  before(async () => {
+    w = wb();
+    await w.openView('Ongage');
+    await w.waitForTreeItem('Newsletter', { timeout: 30000 });
+  });
+
+  it('expands a list into folders nested three deep', async () => {
+    await w.expand('Newsletter');
+    await w.expand('Marketing');
+    await w.expand('Newsletters');
+    await w.waitForTreeItem('2025');
+    const rows = await w.treeRows();
+    const twenty25 = rows.find((r) => r.label === '2025');
+    const marketing = rows.find((r) => r.label === 'Marketing');
+    assert.ok(twenty25 && marketing, JSON.stringify(rows.map((r) => r.label)));
+    assert.strictEqual(twenty25.level, marketing.level + 2, 'Newsletters/2025 sits two levels under Marketing');
+    await w.screenshot('folders expanded');
+  });
+
+  it('moves an email into another folder by drag and drop, and the sandbox has it there', async () => {
+    const id = SEED_IDS.emails.welcome;
+    const name = await emailName(sandbox().url, id);
+    await w.expand('Lifecycle');
+    await w.expand('Onboarding');
+    await w.waitForTreeItem(name);
+    await w.waitForTreeItem('Archive');
+    await w.treeItem(name).dragTo(w.treeItem('Archive'));
+    const moved = await until('the move to reach the sandbox', async () => {
+      const e = await serverEmail(sandbox().url, id);
+      return Number(e.parent_id) === SEED_IDS.folders.archive && e;
+    });
+    assert.strictEqual(moved.name, name);
+    await w.expand('Archive');
+    const rows = await w.treeRows();
+    const archive = rows.findIndex((r) => r.label === 'Archive');
+    const under = rows.slice(archive + 1).filter((r) => r.level === rows[archive].level + 1).map((r) => r.label);
+    assert.ok(under.includes(name), `"${name}" is not under Archive: ${JSON.stringify(under)}`);
+    await w.screenshot('moved by drag and drop');
+  });
+
+  it('toggles a favourite from the row, and the sandbox agrees', async () => {
+    const id = SEED_IDS.emails.welcome;
+    const name = await emailName(sandbox().url, id);
+    const before = (await serverEmail(sandbox().url, id)).favorite === '1';
+    const row = w.treeItem(name);
+    await row.hover();
+    await row.locator('.actions .action-label[aria-label^="Toggle Favourite"]').click();
+    await until('the favourite to change on the sandbox', async () => ((await serverEmail(sandbox().url, id)).favorite === '1') !== before);
+    await w.screenshot('favourite toggled');
+  });
+
+  it('filters by text and shows the filter in the view title', async () => {
+    // The command opens a quick pick of its own, so it is started by hand rather than with runCommand().
+    await w.page.keyboard.press('F1');
+    const input = w.page.locator('.quick-input-widget input.input').first();
+    await input.fill('>Ongage: Filter Library…');
+    await w.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Ongage: Filter Library…' }).first().click();
+    await w.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Filter the Ongage library' }).waitFor();
+    await input.fill('birthday');
+    await w.page.keyboard.press('Enter');
+    const sidebar = w.page.locator('.part.sidebar').first();
+    await until('the filter to show above the tree', async () => /Filter: "birthday" · [1-9]\d* match/.test(await sidebar.innerText()));
+    await until('the rows that do not match to go', async () => !(await w.treeRows()).some((r) => r.label === 'Onboarding'));
+    await w.waitForTreeItem(/Birthday/i);
+    const rows = await w.treeRows();
+    const leaves = rows.filter((r) => r.expanded === undefined);
+    assert.ok(leaves.length > 0, 'nothing shown under the filter');
+    for (const l of leaves) assert.match(`${l.label} ${l.description}`, /birthday|No items match/i, `a row that does not match: ${JSON.stringify(l)}`);
+    await w.screenshot('filtered');
+    await w.runCommand('Ongage: Clear Library Filter');
+    await until('the filter message to go', async () => !/Filter: "birthday"/.test(await sidebar.innerText()));
+    await w.expand('Newsletter');
+    await w.waitForTreeItem('Archive');
+    await w.waitForTreeItem('Lifecycle');
+  });
+});
