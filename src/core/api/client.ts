@@ -150,15 +150,16 @@ export class OngageClient {
   readonly baseUrl: string;
   readonly listId?: number;
   readonly accountCode: string;
-  private readonly credentials: OngageCredentials;
+  // ES private fields: invisible to JSON.stringify and util.inspect, so logging the client leaks nothing.
+  readonly #credentials: OngageCredentials;
   private readonly logger: Logger;
   private readonly limiter: RateLimiter;
   private readonly timeoutMs: number;
   private readonly retry: Required<RetryOptions>;
-  private readonly http: AxiosInstance;
-  private readonly keepAlive: { http: http.Agent; https: https.Agent };
-  private readonly fresh: { http: http.Agent; https: https.Agent };
-  private readonly secrets: string[];
+  readonly #http: AxiosInstance;
+  readonly #keepAlive: { http: http.Agent; https: https.Agent };
+  readonly #fresh: { http: http.Agent; https: https.Agent };
+  readonly #secrets: string[];
   private readonly sendCheckHint: string;
 
   constructor(opts: OngageClientOptions) {
@@ -182,8 +183,8 @@ export class OngageClient {
     this.baseUrl = url.toString().replace(/\/+$/, '');
     this.listId = opts.listId;
     this.accountCode = accountCode;
-    this.credentials = { username, password, accountCode };
-    this.secrets = [username, password];
+    this.#credentials = { username, password, accountCode };
+    this.#secrets = [username, password];
     this.logger = opts.logger ?? silentLogger;
     this.limiter = sharedLimiter(this.baseUrl, accountCode, opts.limits);
     this.timeoutMs = opts.timeoutMs ?? 30_000;
@@ -200,11 +201,11 @@ export class OngageClient {
       (loopback
         ? `the sandbox outbox (GET ${this.baseUrl}/__sandbox/outbox)`
         : "the campaign's report in Ongage (Reports → Campaigns / Transactional)");
-    this.keepAlive = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+    this.#keepAlive = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
     // Sends go over a fresh connection: a reused keep-alive socket that the server already closed would
     // fail in a way that cannot tell "not sent" from "sent".
-    this.fresh = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false }) };
-    this.http = axios.create({
+    this.#fresh = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false }) };
+    this.#http = axios.create({
       baseURL: this.baseUrl,
       validateStatus: () => true,
       maxRedirects: 0,
@@ -216,10 +217,10 @@ export class OngageClient {
 
   /** Frees the client's sockets. The shared limiter stays for other clients of the account. */
   dispose(): void {
-    this.keepAlive.http.destroy();
-    this.keepAlive.https.destroy();
-    this.fresh.http.destroy();
-    this.fresh.https.destroy();
+    this.#keepAlive.http.destroy();
+    this.#keepAlive.https.destroy();
+    this.#fresh.http.destroy();
+    this.#fresh.https.destroy();
   }
 
   /** The shared limiter's state (for status displays and tests). */
@@ -893,16 +894,16 @@ export class OngageClient {
       timedOut = true;
       ctl.abort();
     }, this.timeoutMs);
-    const agents = spec.send ? this.fresh : this.keepAlive;
+    const agents = spec.send ? this.#fresh : this.#keepAlive;
     try {
       const headers: Record<string, string> = {
-        X_USERNAME: this.credentials.username,
-        X_PASSWORD: this.credentials.password,
-        X_ACCOUNT_CODE: this.credentials.accountCode,
+        X_USERNAME: this.#credentials.username,
+        X_PASSWORD: this.#credentials.password,
+        X_ACCOUNT_CODE: this.#credentials.accountCode,
       };
       if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
       dispatched = true;
-      const res = await this.http.request<string>({
+      const res = await this.#http.request<string>({
         method: spec.method,
         url: path,
         data: spec.body === undefined ? undefined : JSON.stringify(spec.body),
@@ -931,11 +932,11 @@ export class OngageClient {
   }
 
   private log(line: string): void {
-    this.logger.debug(redact(line, this.secrets));
+    this.logger.debug(redact(line, this.#secrets));
   }
 
   private clean(s: string | undefined): string | undefined {
-    return s === undefined ? undefined : redact(s, this.secrets);
+    return s === undefined ? undefined : redact(s, this.#secrets);
   }
 
   private cancelled(spec: RequestSpec, path: string, retries: number, dispatched: boolean): OngageError {

@@ -98,6 +98,16 @@ describe('api/client (unit, against an in-test server)', function () {
       assert.match(lines[1], /^debug GET \/10542\/api\/emails\/1 200 \d+ ms \(retry 1\)/);
     });
 
+    it('a logged or serialized client shows no credentials, also after calls', async () => {
+      srv.handle = () => ok(email(1));
+      const c = make();
+      await c.getEmail(1);
+      const inspect = require('util').inspect as (o: unknown, opts: object) => string;
+      for (const text of [JSON.stringify(c), inspect(c, { depth: 10, showHidden: true })]) {
+        assert.ok(!text.includes(CREDS.password) && !text.includes(CREDS.username), text.slice(0, 200));
+      }
+    });
+
     it('refuses bad configuration with a message saying what to do', () => {
       assert.throws(() => new OngageClient({ baseUrl: 'ftp://x', credentials: CREDS }), /not a usable API address/);
       assert.throws(
