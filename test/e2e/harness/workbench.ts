@@ -296,25 +296,29 @@ export class Workbench {
 
   /** Titles of the open editor tabs. */
   async editorTabs(): Promise<string[]> {
-    return (await this.page.locator('.tabs-container .tab .label-name').allInnerTexts()).map((t) => t.trim());
+    return this.page.locator('.tabs-container .tab').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
   }
 
-  /** Opens a file of the workspace folder by relative path (Quick Open). */
+  /** Opens a file of the workspace folder by relative path (Quick Open) and waits for its tab. */
   async openFile(relPath: string): Promise<void> {
+    const name = path.basename(relPath);
     await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget input.input').first();
     await input.waitFor({ state: 'visible' });
     await input.fill(relPath);
-    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
-    await row.waitFor({ state: 'visible' });
-    await this.page.keyboard.press('Enter');
-    await this.page.locator('.tabs-container .tab.active', { hasText: path.basename(relPath) }).waitFor({ state: 'visible' });
+    const row = this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: name }) })
+      .first();
+    await row.click();
+    await this.page.locator(`.tabs-container .tab.active[data-resource-name="${cssString(name)}"]`).waitFor({ state: 'visible' });
   }
 
   /** Types into the active text editor at the cursor. */
   async typeInEditor(text: string): Promise<void> {
-    const editor = this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
-    await editor.click();
+    // Focus without a click, so the cursor stays where it is (the start of a freshly opened file).
+    const input = this.page.locator('.editor-group-container.active .monaco-editor').first().locator('.native-edit-context, textarea.inputarea').first();
+    await input.focus();
     await this.page.keyboard.type(text);
   }
 
@@ -330,10 +334,10 @@ export class Workbench {
     );
   }
 
-  /** Rows of the Problems panel (opens it). */
+  /** Rows of the Problems panel, one line each (file rows and marker rows; opens the panel). */
   async problems(): Promise<string[]> {
     await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
-    return (await this.page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map((t) => t.trim());
+    return (await this.page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map((t) => t.trim().replace(/\s*\n\s*/g, ' '));
   }
 
   /** The channel the Output panel shows and its visible text (waits for the panel and some text). */
@@ -372,8 +376,8 @@ export class Workbench {
     const out: Frame[] = [];
     for (const f of this.page.frames()) {
       if (f === this.page.mainFrame()) continue;
-      if (f.name() !== 'active-frame' && !/fake\.html|index\.html\?.*purpose=webviewView|\/webview\//.test(f.url())) continue;
-      if (f.name() !== 'active-frame' && f.childFrames().length > 0) continue;
+      if (!/^(active|pending)-frame$/.test(f.name()) && !/fake\.html|index\.html\?.*purpose=webviewView|\/webview\//.test(f.url())) continue;
+      if (f.childFrames().length > 0) continue;
       const body = await f
         .evaluate(() => document.body?.innerText ?? '')
         .catch(() => '');
