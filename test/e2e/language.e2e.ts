@@ -1,0 +1,72 @@
+// Journey: the template language in the editor, with the sandbox's list fields — type `{{` and accept a field
+// completion, see an unknown field and an unclosed condition reported in Problems, and open a library email whose
+// tags are checked the same way.
+import * as assert from 'assert';
+import * as env from './harness/env';
+import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
+
+const EMAIL = `<!DOCTYPE html>
+<html><head><title>Spring</title></head>
+<body>
+<p>Hello </p>
+{{ocx_if plan = Gold}}<p>Thanks for going gold, {{frist_name}}.</p>
+<p><a href="{{ocx_unsubscribe_link}}">Unsubscribe</a></p>
+</body></html>
+`;
+
+async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeout = 30000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await env.delay(250);
+  }
+}
+
+describe('e2e: the template language', function () {
+  const sandbox = useSandbox('language');
+  const wb = useWorkbench(() => ({
+    name: 'language',
+    settings: { 'ongage.sandbox.url': sandbox().url, 'ongage.sandbox.autoConnect': true },
+    files: { 'spring.html': EMAIL },
+  }));
+  let w: Workbench;
+
+  before(async () => {
+    w = wb();
+    // Opening the view activates the extension and connects it to the sandbox (autoConnect).
+    await w.openView('Ongage');
+    await w.waitForTreeItem('Newsletter', { timeout: 30000 });
+    await w.openFile('spring.html');
+  });
+
+  it('reports the misspelt field and the unclosed condition in Problems', async () => {
+    const rows = await until('both problems', async () => {
+      const p = await w.problems();
+      return p.some((r) => /frist_name/.test(r)) && p.some((r) => /ocx_if/.test(r) && /endif|closed|unclosed/i.test(r)) && p;
+    });
+    const unknown = rows.find((r) => /frist_name/.test(r)) ?? '';
+    assert.match(unknown, /first_name/, `the unknown-field problem does not suggest first_name: ${unknown}`);
+    await w.screenshot('problems');
+  });
+
+  it('completes a list field after {{ and closes the tag', async () => {
+    // Put the cursor after "Hello " on line 4 through Go to Line, then type.
+    await w.page.keyboard.press('Control+G');
+    await w.page.locator('.quick-input-widget input.input').first().fill(':4:10');
+    await w.page.keyboard.press('Enter');
+    await w.typeInEditor('{{first');
+    const suggest = w.page.locator('.suggest-widget.visible .monaco-list-row');
+    await suggest.first().waitFor({ state: 'visible' });
+    const labels = (await suggest.allInnerTexts()).map((t) => t.split('\n')[0]);
+    assert.ok(labels.some((l) => l.includes('first_name')), `no first_name in ${JSON.stringify(labels)}`);
+    await w.screenshot('completion');
+    await w.page.keyboard.press('Enter');
+    const text = await until('the completed tag', async () => {
+      const t = await w.editorText();
+      return /Hello \{\{first_name\}\}/.test(t) && t;
+    });
+    assert.doesNotMatch(text, /\{\{first_name\}\}\}\}/, 'closing braces were doubled');
+  });
+});
