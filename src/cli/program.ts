@@ -122,7 +122,7 @@ Examples:
       `${CONNECTION_HELP}
 
 Examples:
-  $ ONGAGE_USERNAME=… ONGAGE_PASSWORD=… ONGAGE_ACCOUNT_CODE=… ongage-studio fields --list 10542
+  $ ongage-studio fields --list 10542
   $ ongage-studio fields --list 10542 --save .ongage/fields.json
   $ ongage-studio fields --sandbox http://127.0.0.1:4780 --list 10542 --json`,
     )
