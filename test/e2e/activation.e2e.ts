@@ -23,4 +23,9 @@ describe('e2e: activation', function () {
     );
     await wb().screenshot('ongage log');
   });
+
+  it('reports a command missing from the palette with what the palette showed', async () => {
+    await assert.rejects(wb().runCommand('Ongage: No Such Command'), /Command "Ongage: No Such Command" is not in the palette/);
+    await wb().page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  });
 });

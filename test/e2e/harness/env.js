@@ -234,9 +234,12 @@ const vsixPath = path.join(root, 'ongage-studio.vsix');
 /** Builds ongage-studio.vsix with `npm run package`. */
 function buildVsix() {
   log('building the VSIX (npm run package)');
-  fs.rmSync(vsixPath, { force: true });
+  // Not deleted first: another run in the same tree may be installing the current one right now.
+  const before = Date.now() - 1000;
   runOrThrow('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] }, 'Fix the build errors above (npm run package) and run again.');
-  if (!fs.existsSync(vsixPath)) throw new Error(`npm run package did not write ${vsixPath}; check the "package" script in package.json.`);
+  if (!fs.existsSync(vsixPath) || fs.statSync(vsixPath).mtimeMs < before) {
+    throw new Error(`npm run package did not write ${vsixPath}; check the "package" script in package.json.`);
+  }
   return vsixPath;
 }
 
