@@ -115,7 +115,7 @@ export async function runLs(opts: LsCommandOptions, io: CliIO): Promise<number> 
         throw e;
       }
       if (!folder || folder.type !== 'folder') {
-        throw new CliError(`Item ${opts.folder} in ${where} is ${folder ? `a ${TYPE_LABEL[folder.type]}` : 'not a library item'}, not a folder. See the folders and their ids with \`ongage-studio ls\`.`);
+        throw new CliError(`Item ${opts.folder} in ${where} is ${folder ? `${folder.type === 'email_message' ? 'an' : 'a'} ${TYPE_LABEL[folder.type]}` : 'not a library item'}, not a folder. See the folders and their ids with \`ongage-studio ls\`.`);
       }
       root = folder.id;
       if (!opts.json) out(`${treeLine(folder, 0, s)}\n`);
