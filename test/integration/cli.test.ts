@@ -173,6 +173,9 @@ describe('cli process: against the sandbox', () => {
     assert.deepEqual(JSON.parse(viaList.stdout), JSON.parse(viaFile.stdout));
     assert.match(viaList.stderr, /Reading the fields of list 10542…/);
     assert.ok(JSON.parse(viaList.stdout).files.some((f: { diagnostics: Array<{ rule: string }> }) => f.diagnostics.some((d) => d.rule === 'unknown-field')), 'field names were checked');
+    const viaDefault = await cli(['lint', '--no-config', '--format', 'json', '--sandbox', url, '.']);
+    assert.match(viaDefault.stderr, /Reading the fields of the account's default list…/);
+    assert.deepEqual(JSON.parse(viaDefault.stdout), JSON.parse(viaFile.stdout), 'list 10542 is the default list');
   });
 
   it('ls: the library as an indented tree, folders first, favourites marked, ids shown', async () => {
