@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const files = fs
     .readdirSync(__dirname)
     .filter((f) => f.endsWith('.bench.ts'))
-    .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))
+    .filter((f) => only.length === 0 || only.includes(f.replace(/\.bench\.ts$/, '')))
     .sort();
   for (const f of files) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
