@@ -188,6 +188,11 @@ function ensureHarness() {
     if (harnessReady()) return harnessPaths();
     const final = harnessPaths();
     const staging = `${final.dir}.tmp-${process.pid}`;
+    // Leftovers of installs that were interrupted (their process is gone) take hundreds of MB: remove them.
+    for (const name of fs.readdirSync(cacheRoot())) {
+      const m = /\.tmp-(\d+)$/.exec(name);
+      if (m && name.startsWith(harnessKey()) && !pidAlive(Number(m[1]))) fs.rmSync(path.join(cacheRoot(), name), { recursive: true, force: true });
+    }
     fs.rmSync(staging, { recursive: true, force: true });
     fs.rmSync(final.dir, { recursive: true, force: true });
     const p = harnessPaths(staging);
