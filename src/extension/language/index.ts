@@ -40,11 +40,16 @@ export function documentKind(doc: vscode.TextDocument): DocumentKind {
   return 'text';
 }
 
-/** Plain text files outside the Ongage scheme are checked only once they use a tag (a log file is no email). */
+/**
+ * Library documents and Ongage languages are always checked. Files outside the Ongage scheme are checked once
+ * they use a tag, so a web project's HTML or a log file gets no email warnings; `ongage.lint.htmlFiles: "all"`
+ * checks every HTML file (an email folder whose emails have no tags yet).
+ */
 function wantsLint(doc: vscode.TextDocument): boolean {
   if (doc.uri.scheme === 'output' || doc.uri.scheme === 'vscode-settings' || doc.uri.scheme === 'git') return false;
-  if (doc.uri.scheme === ONGAGE_SCHEME || doc.languageId === 'html' || doc.languageId.startsWith('ongage-')) return true;
-  return doc.languageId === 'plaintext' && doc.getText().includes('{{');
+  if (doc.uri.scheme === ONGAGE_SCHEME || doc.languageId.startsWith('ongage-')) return true;
+  if (doc.languageId === 'html' && vscode.workspace.getConfiguration('ongage.lint', doc.uri).get<string>('htmlFiles') === 'all') return true;
+  return (doc.languageId === 'html' || doc.languageId === 'plaintext') && doc.getText().includes('{{');
 }
 
 class ParseCache {
