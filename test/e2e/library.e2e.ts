@@ -28,6 +28,39 @@ async function emailName(url: string, id: number): Promise<string> {
   return (await serverEmail(url, id)).name;
 }
 
+/** Waits until the rendered rows stop changing (pages streaming in move rows around). */
+async function settled(w: Workbench): Promise<void> {
+  let last = '';
+  let stableSince = Date.now();
+  const deadline = Date.now() + 15000;
+  while (Date.now() < deadline) {
+    const now = JSON.stringify(await w.treeRows());
+    if (now !== last) {
+      last = now;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince > 600) {
+      return;
+    }
+    await env.delay(100);
+  }
+}
+
+/** Drags one tree row onto another the way a person does: press, move in steps, hover, release. */
+async function dragRow(w: Workbench, from: string, to: string): Promise<void> {
+  await settled(w);
+  const src = await w.treeItem(from).boundingBox();
+  const dst = await w.treeItem(to).boundingBox();
+  if (!src || !dst) throw new Error(`rows "${from}" or "${to}" are not on screen`);
+  await w.page.mouse.move(src.x + src.width / 3, src.y + src.height / 2);
+  await w.page.mouse.down();
+  await w.page.mouse.move(src.x + src.width / 3, src.y + src.height / 2 + 8, { steps: 4 });
+  await w.page.mouse.move(dst.x + dst.width / 3, dst.y + dst.height / 2, { steps: 12 });
+  await env.delay(300);
+  const again = await w.treeItem(to).boundingBox();
+  if (!again || Math.abs(again.y - dst.y) > 2) throw new Error(`row "${to}" moved during the drag`);
+  await w.page.mouse.up();
+}
+
 describe('e2e: the Library tree', function () {
   const sandbox = useSandbox('library-tree');
   const wb = useWorkbench(() => ({
@@ -62,7 +95,7 @@ describe('e2e: the Library tree', function () {
     await w.expand('Onboarding');
     await w.waitForTreeItem(name);
     await w.waitForTreeItem('Archive');
-    await w.treeItem(name).dragTo(w.treeItem('Archive'));
+    await dragRow(w, name, 'Archive');
     const moved = await until('the move to reach the sandbox', async () => {
       const e = await serverEmail(sandbox().url, id);
       return Number(e.parent_id) === SEED_IDS.folders.archive && e;
