@@ -140,6 +140,7 @@ describe('e2e: the Library tree', function () {
     await w.screenshot('filtered');
     await w.runCommand('Ongage: Clear Library Filter');
     await until('the filter message to go', async () => !/Filter: "birthday"/.test(await sidebar.innerText()));
+    await settled(w);
     await w.expand('Newsletter');
     await w.waitForTreeItem('Archive');
     await w.waitForTreeItem('Lifecycle');

@@ -105,7 +105,7 @@ export function registerLibraryCommands(d: Deps): void {
     log.info(`Created ${noun} ${item.id} "${item.name}" in list ${where.listId}`);
     const created = tree.itemNode(where.profile, where.listId, item.id);
     await view.reveal(created, { select: true, focus: true, expand: type === 'folder' }).then(undefined, () => undefined);
-    if (type !== 'folder') await vscode.commands.executeCommand('ongage.openItem', created);
+    if (type !== 'folder') await vscode.commands.executeCommand('ongage.openItem', created, { focus: true });
   };
 
   /** The folder/list a new item goes in: the selected node, else the active connection's list root. */
@@ -296,7 +296,7 @@ export function registerLibraryCommands(d: Deps): void {
     await vscode.env.openExternal(vscode.Uri.parse(url));
   });
 
-  reg('ongage.openItem', 'Opening', async (node?: LibraryNode) => {
+  reg('ongage.openItem', 'Opening', async (node?: LibraryNode, opts?: { focus?: boolean }) => {
     const n = requireItem(node);
     const item = itemOf(n);
     if (item.type === 'folder') {
@@ -304,7 +304,10 @@ export function registerLibraryCommands(d: Deps): void {
       return;
     }
     const doc = await vscode.workspace.openTextDocument(itemUri(n.profile.id, n.listId, item));
-    await vscode.window.showTextDocument(doc, { preview: true });
+    // Like the Explorer: a click in the tree opens a preview and leaves the focus in the tree (so F2, Delete and
+    // the arrow keys keep working there); from the palette or after creating an item, the editor takes the focus.
+    const fromTree = node !== undefined && view.selection.some((s) => s.key === n.key) && !opts?.focus;
+    await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: fromTree });
   });
 }
 

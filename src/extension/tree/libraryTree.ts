@@ -261,9 +261,13 @@ export class LibraryTreeProvider
     }
     const described = describeFilter(this.filter);
     let matches = 0;
-    for (const lib of this.subscribed) matches += lib.model.matchCount();
+    let loading = false;
+    for (const lib of this.subscribed) {
+      matches += lib.model.matchCount();
+      if (!lib.fullyLoaded) loading = true;
+    }
     this.view.description = `Filter: ${described}`;
-    this.view.message = `Filter: ${described} · ${matches} ${matches === 1 ? 'match' : 'matches'} loaded. Clear it with the button in the title bar.`;
+    this.view.message = `Filter: ${described} · ${matches} ${matches === 1 ? 'match' : 'matches'}${loading ? ' so far' : ''}. Clear it with the button in the title bar.`;
   }
 
   /** Reloads one node from the server (connection: its lists; list or folder: its children). */

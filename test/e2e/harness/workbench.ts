@@ -235,17 +235,31 @@ export class Workbench {
     }
   }
 
-  /** Expands the tree row labelled `label` (waits for it first) and waits until it reports expanded. */
+  /**
+   * Expands the tree row labelled `label` (waits for it first) and waits until it stays expanded. Works on the
+   * row by label each time, since the tree re-renders (and reuses) row elements while data streams in.
+   */
   async expand(label: string | RegExp, view?: string): Promise<void> {
     await this.waitForTreeItem(label, { view });
-    const row = this.treeItem(label, view);
-    if ((await row.getAttribute('aria-expanded')) === 'true') return;
-    await row.locator('.monaco-tl-twistie').click();
-    await this.page.waitForFunction(
-      (el) => el?.getAttribute('aria-expanded') === 'true',
-      await row.elementHandle(),
-      { timeout: DEFAULT_TIMEOUT },
-    );
+    const deadline = Date.now() + DEFAULT_TIMEOUT;
+    let expandedSince = 0;
+    let lastClick = 0;
+    for (;;) {
+      const row = this.treeItem(label, view);
+      const state = await row.getAttribute('aria-expanded', { timeout: 2000 }).catch(() => null);
+      if (state === 'true') {
+        if (!expandedSince) expandedSince = Date.now();
+        if (Date.now() - expandedSince >= 400) return;
+      } else {
+        expandedSince = 0;
+        if (state === 'false' && Date.now() - lastClick > 1500) {
+          await row.locator('.monaco-tl-twistie').click({ timeout: 2000 }).catch(() => undefined);
+          lastClick = Date.now();
+        }
+      }
+      if (Date.now() > deadline) throw new Error(`Tree item ${label} did not stay expanded within ${DEFAULT_TIMEOUT / 1000} s (aria-expanded=${state})`);
+      await env.delay(100);
+    }
   }
 
   /** Clicks (selects / opens) the tree row labelled `label`. */

@@ -1,0 +1,128 @@
+// Journey: library commands as a person uses them — New Email in a folder (name, subject, then it opens),
+// Rename with F2, Delete with its confirmation, and a refused delete whose message says what to do.
+import * as assert from 'assert';
+import * as env from './harness/env';
+import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
+import { SEED_IDS } from '../../sandbox/seed';
+
+const LIST = SEED_IDS.lists.newsletter;
+const AUTH = { X_USERNAME: 'sandbox@example.com', X_PASSWORD: 'sandbox', X_ACCOUNT_CODE: 'sandbox' };
+
+interface WireEmail {
+  id: string;
+  name: string;
+  subject: string;
+  parent_id: string;
+  content_html: string;
+}
+
+async function serverEmails(url: string, parentId: number): Promise<WireEmail[]> {
+  const res = await fetch(`${url}/${LIST}/api/emails?parent_id=${parentId}&page_size=200`, { headers: AUTH });
+  return ((await res.json()) as { payload: WireEmail[] }).payload;
+}
+
+async function serverEmail(url: string, id: number): Promise<{ status: number; email?: WireEmail }> {
+  const res = await fetch(`${url}/${LIST}/api/emails/${id}`, { headers: AUTH });
+  const body = (await res.json()) as { payload: WireEmail };
+  return { status: res.status, email: res.ok ? body.payload : undefined };
+}
+
+async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeout = 20000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await env.delay(200);
+  }
+}
+
+/** Runs a palette command that goes on to ask for input (the harness's runCommand waits for the palette to close). */
+async function startCommand(w: Workbench, title: string): Promise<void> {
+  await w.page.keyboard.press('F1');
+  const input = w.page.locator('.quick-input-widget input.input').first();
+  await input.fill(`>${title}`);
+  await w.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
+}
+
+/** Answers the input box whose prompt contains `prompt`. */
+async function answer(w: Workbench, prompt: string | RegExp, value: string): Promise<void> {
+  const widget = w.page.locator('.quick-input-widget');
+  await widget.locator('.quick-input-title, .quick-input-message, .quick-input-description', { hasText: prompt }).first().waitFor({ state: 'visible' });
+  const input = widget.locator('input.input').first();
+  await input.fill(value);
+  await w.page.keyboard.press('Enter');
+}
+
+describe('e2e: library commands', function () {
+  const sandbox = useSandbox('library-commands');
+  const wb = useWorkbench(() => ({
+    name: 'library-commands',
+    settings: { 'ongage.sandbox.url': sandbox().url, 'ongage.sandbox.autoConnect': true },
+  }));
+  let w: Workbench;
+
+  before(async () => {
+    w = wb();
+    await w.openView('Ongage');
+    await w.expand('Newsletter');
+    await w.waitForTreeItem('Archive');
+  });
+
+  it('creates an email in the selected folder and opens it', async () => {
+    await w.clickTreeItem('Archive');
+    await startCommand(w, 'Ongage: New Email…');
+    await answer(w, /Name of the new email/, 'Spring launch');
+    await answer(w, /Subject line/, 'Spring is here, {{first_name:friend}}');
+    const created = await until('the email on the sandbox', async () =>
+      (await serverEmails(sandbox().url, SEED_IDS.folders.archive)).find((e) => e.name === 'Spring launch'),
+    );
+    assert.strictEqual(created.subject, 'Spring is here, {{first_name:friend}}');
+    await until('its editor tab', async () => (await w.editorTabs()).some((t) => t.includes('Spring launch')));
+    assert.match(await w.editorText(), /Hi \{\{first_name:there\}\}/);
+    await w.waitForTreeItem('Spring launch');
+    await w.screenshot('email created and opened');
+  });
+
+  it('renames the selected email with F2', async () => {
+    await w.clickTreeItem('Spring launch');
+    await w.page.keyboard.press('F2');
+    await answer(w, /Rename "Spring launch"/, 'Spring launch (final)');
+    await w.waitForTreeItem('Spring launch (final)');
+    await until('the new name on the sandbox', async () =>
+      (await serverEmails(sandbox().url, SEED_IDS.folders.archive)).some((e) => e.name === 'Spring launch (final)'),
+    );
+  });
+
+  it('deletes after confirmation', async () => {
+    const id = Number((await serverEmails(sandbox().url, SEED_IDS.folders.archive)).find((e) => e.name === 'Spring launch (final)')!.id);
+    await w.clickTreeItem('Spring launch (final)');
+    await w.page.keyboard.press('Delete');
+    const dialog = w.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible' });
+    assert.match(await dialog.innerText(), /Delete email "Spring launch \(final\)" \(id \d+\) from Ongage\?/);
+    await w.screenshot('delete confirmation');
+    await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();
+    await until('the email to go from the sandbox', async () => (await serverEmail(sandbox().url, id)).status === 404);
+    await until('the row to go', async () => !(await w.treeRows()).some((r) => r.label === 'Spring launch (final)'));
+  });
+
+  it('keeps an email used by a campaign, and says why and what to do', async () => {
+    const launched = (await serverEmail(sandbox().url, SEED_IDS.emails.launched)).email!;
+    // Find it in the tree through the filter, then delete it.
+    await startCommand(w, 'Ongage: Filter Library…');
+    await w.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Filter the Ongage library' }).waitFor();
+    await w.page.locator('.quick-input-widget input.input').first().fill(launched.name);
+    await w.page.keyboard.press('Enter');
+    await w.clickTreeItem(launched.name);
+    await w.page.keyboard.press('Delete');
+    const dialog = w.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible' });
+    await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();
+    const message = await w.waitForNotification(/used by a campaign/);
+    assert.match(message, /remove it from its campaigns in Ongage first/);
+    await w.screenshot('delete refused');
+    assert.strictEqual((await serverEmail(sandbox().url, SEED_IDS.emails.launched)).status, 200);
+    assert.ok((await w.treeRows()).some((r) => r.label === launched.name), 'the refused item left the tree');
+  });
+});
