@@ -2,8 +2,8 @@
 // completion, see an unknown field and an unclosed condition reported in Problems, and open a library email whose
 // tags are checked the same way.
 import * as assert from 'assert';
-import * as env from './harness/env';
 import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
+import { until } from './harness/journey';
 
 const EMAIL = `<!DOCTYPE html>
 <html><head><title>Spring</title></head>
@@ -13,16 +13,6 @@ const EMAIL = `<!DOCTYPE html>
 <p><a href="{{ocx_unsubscribe_link}}">Unsubscribe</a></p>
 </body></html>
 `;
-
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeout = 30000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await env.delay(250);
-  }
-}
 
 describe('e2e: the template language', function () {
   const sandbox = useSandbox('language');

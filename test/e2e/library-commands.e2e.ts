@@ -3,56 +3,12 @@
 import * as assert from 'assert';
 import * as env from './harness/env';
 import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
+import { answer, sandboxEmail, sandboxFolder, startCommand, until } from './harness/journey';
 import { SEED_IDS } from '../../sandbox/seed';
 
 const LIST = SEED_IDS.lists.newsletter;
-const AUTH = { X_USERNAME: 'sandbox@example.com', X_PASSWORD: 'sandbox', X_ACCOUNT_CODE: 'sandbox' };
-
-interface WireEmail {
-  id: string;
-  name: string;
-  subject: string;
-  parent_id: string;
-  content_html: string;
-}
-
-async function serverEmails(url: string, parentId: number): Promise<WireEmail[]> {
-  const res = await fetch(`${url}/${LIST}/api/emails?parent_id=${parentId}&page_size=200`, { headers: AUTH });
-  return ((await res.json()) as { payload: WireEmail[] }).payload;
-}
-
-async function serverEmail(url: string, id: number): Promise<{ status: number; email?: WireEmail }> {
-  const res = await fetch(`${url}/${LIST}/api/emails/${id}`, { headers: AUTH });
-  const body = (await res.json()) as { payload: WireEmail };
-  return { status: res.status, email: res.ok ? body.payload : undefined };
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeout = 20000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await env.delay(200);
-  }
-}
-
-/** Runs a palette command that goes on to ask for input (the harness's runCommand waits for the palette to close). */
-async function startCommand(w: Workbench, title: string): Promise<void> {
-  await w.page.keyboard.press('F1');
-  const input = w.page.locator('.quick-input-widget input.input').first();
-  await input.fill(`>${title}`);
-  await w.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
-}
-
-/** Answers the input box whose prompt contains `prompt`. */
-async function answer(w: Workbench, prompt: string | RegExp, value: string): Promise<void> {
-  const widget = w.page.locator('.quick-input-widget');
-  await widget.locator('.quick-input-title, .quick-input-message, .quick-input-description', { hasText: prompt }).first().waitFor({ state: 'visible' });
-  const input = widget.locator('input.input').first();
-  await input.fill(value);
-  await w.page.keyboard.press('Enter');
-}
+const serverEmails = (url: string, parentId: number) => sandboxFolder(url, LIST, parentId);
+const serverEmail = (url: string, id: number) => sandboxEmail(url, LIST, id);
 
 describe('e2e: library commands', function () {
   const sandbox = useSandbox('library-commands');
@@ -86,6 +42,7 @@ describe('e2e: library commands', function () {
 
   it('renames the selected email with F2', async () => {
     await w.clickTreeItem('Spring launch');
+    await env.delay(400);
     await w.page.keyboard.press('F2');
     await answer(w, /Rename "Spring launch"/, 'Spring launch (final)');
     await w.waitForTreeItem('Spring launch (final)');
@@ -97,6 +54,8 @@ describe('e2e: library commands', function () {
   it('deletes after confirmation', async () => {
     const id = Number((await serverEmails(sandbox().url, SEED_IDS.folders.archive)).find((e) => e.name === 'Spring launch (final)')!.id);
     await w.clickTreeItem('Spring launch (final)');
+    // The selection reaches the extension host a moment after the click; a person's next key press is slower.
+    await env.delay(400);
     await w.page.keyboard.press('Delete');
     const dialog = w.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible' });
@@ -115,6 +74,7 @@ describe('e2e: library commands', function () {
     await w.page.locator('.quick-input-widget input.input').first().fill(launched.name);
     await w.page.keyboard.press('Enter');
     await w.clickTreeItem(launched.name);
+    await env.delay(400);
     await w.page.keyboard.press('Delete');
     const dialog = w.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible' });

@@ -1,64 +1,16 @@
 // Journey: the Library tree against the sandbox — connect, expand folders three deep, move an email by drag and
 // drop, toggle a favourite from the row's inline action, filter, and check every change on the sandbox itself.
 import * as assert from 'assert';
-import * as env from './harness/env';
 import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
+import { dragRow, sandboxEmail, settled, until } from './harness/journey';
 import { SEED_IDS } from '../../sandbox/seed';
 
 const LIST = SEED_IDS.lists.newsletter;
-const AUTH = { X_USERNAME: 'sandbox@example.com', X_PASSWORD: 'sandbox', X_ACCOUNT_CODE: 'sandbox' };
 
-async function serverEmail(url: string, id: number): Promise<{ parent_id: string; favorite: string; name: string }> {
-  const res = await fetch(`${url}/${LIST}/api/emails/${id}`, { headers: AUTH });
-  const body = (await res.json()) as { payload: { parent_id: string; favorite: string; name: string } };
-  return body.payload;
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, timeout = 20000): Promise<T> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await env.delay(200);
-  }
-}
-
-async function emailName(url: string, id: number): Promise<string> {
-  return (await serverEmail(url, id)).name;
-}
-
-/** Waits until the rendered rows stop changing (pages streaming in move rows around). */
-async function settled(w: Workbench): Promise<void> {
-  let last = '';
-  let stableSince = Date.now();
-  const deadline = Date.now() + 15000;
-  while (Date.now() < deadline) {
-    const now = JSON.stringify(await w.treeRows());
-    if (now !== last) {
-      last = now;
-      stableSince = Date.now();
-    } else if (Date.now() - stableSince > 600) {
-      return;
-    }
-    await env.delay(100);
-  }
-}
-
-/** Drags one tree row onto another the way a person does: press, move in steps, hover, release. */
-async function dragRow(w: Workbench, from: string, to: string): Promise<void> {
-  await settled(w);
-  const src = await w.treeItem(from).boundingBox();
-  const dst = await w.treeItem(to).boundingBox();
-  if (!src || !dst) throw new Error(`rows "${from}" or "${to}" are not on screen`);
-  await w.page.mouse.move(src.x + src.width / 3, src.y + src.height / 2);
-  await w.page.mouse.down();
-  await w.page.mouse.move(src.x + src.width / 3, src.y + src.height / 2 + 8, { steps: 4 });
-  await w.page.mouse.move(dst.x + dst.width / 3, dst.y + dst.height / 2, { steps: 12 });
-  await env.delay(300);
-  const again = await w.treeItem(to).boundingBox();
-  if (!again || Math.abs(again.y - dst.y) > 2) throw new Error(`row "${to}" moved during the drag`);
-  await w.page.mouse.up();
+async function serverEmail(url: string, id: number) {
+  const { email } = await sandboxEmail(url, LIST, id);
+  if (!email) throw new Error(`email ${id} is not on the sandbox`);
+  return email;
 }
 
 describe('e2e: the Library tree', function () {
@@ -90,7 +42,7 @@ describe('e2e: the Library tree', function () {
 
   it('moves an email into another folder by drag and drop, and the sandbox has it there', async () => {
     const id = SEED_IDS.emails.welcome;
-    const name = await emailName(sandbox().url, id);
+    const name = (await serverEmail(sandbox().url, id)).name;
     await w.expand('Lifecycle');
     await w.expand('Onboarding');
     await w.waitForTreeItem(name);
@@ -111,7 +63,7 @@ describe('e2e: the Library tree', function () {
 
   it('toggles a favourite from the row, and the sandbox agrees', async () => {
     const id = SEED_IDS.emails.welcome;
-    const name = await emailName(sandbox().url, id);
+    const name = (await serverEmail(sandbox().url, id)).name;
     const before = (await serverEmail(sandbox().url, id)).favorite === '1';
     const row = w.treeItem(name);
     await row.hover();
