@@ -65,6 +65,8 @@ describe('e2e: the Library tree', function () {
     const id = SEED_IDS.emails.welcome;
     const name = (await serverEmail(sandbox().url, id)).name;
     const before = (await serverEmail(sandbox().url, id)).favorite === '1';
+    // Another row is selected: the inline action must act on the row it sits on, not on the selection.
+    await w.clickTreeItem('Store opening (2023)');
     const row = w.treeItem(name);
     await row.hover();
     await row.locator('.actions .action-label[aria-label^="Toggle Favourite"]').click();

@@ -33,10 +33,13 @@ interface Deps {
   pool: ClientPool;
 }
 
-/** The nodes a command applies to: the clicked one plus the rest of a multi-selection that includes it. */
-function targets(view: vscode.TreeView<LibraryNode>, node: LibraryNode | undefined, all?: readonly LibraryNode[]): LibraryNode[] {
-  if (all && all.length > 0) return [...all];
-  if (node) return [node];
+/**
+ * The nodes a command applies to: the clicked one, together with the rest of the selection only when the
+ * clicked one is part of it (an inline action on an unselected row acts on that row alone, as in the Explorer).
+ * From the palette or a key binding (no node): the selection.
+ */
+export function targets(view: vscode.TreeView<LibraryNode>, node: LibraryNode | undefined, all?: readonly LibraryNode[]): LibraryNode[] {
+  if (node) return all && all.some((n) => n.key === node.key) ? [...all] : [node];
   return [...view.selection];
 }
 
