@@ -9,6 +9,7 @@ import * as path from 'path';
 export type Report = (name: string, value: number, unit: string) => void;
 
 const report: Report = (name, value, unit) => {
+  if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`benchmark figure names are snake_case identifiers; got "${name}"`);
   const shown = Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 3 : 1);
   process.stdout.write(`${name}: ${shown} ${unit}\n`);
 };

@@ -146,6 +146,9 @@ type Attempt =
 const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
 const NOT_WORTH_RETRYING = new Set(['ENOTFOUND', 'ERR_INVALID_URL']);
 
+/** Page size when a whole library (or folder) is listed. */
+export const WHOLE_LIBRARY_PAGE_SIZE = 100;
+
 export class OngageClient {
   readonly baseUrl: string;
   readonly listId?: number;
@@ -348,15 +351,16 @@ export class OngageClient {
   /**
    * The whole library (or the part the filter selects), page by page as pages arrive. After the first
    * page the rest are fetched concurrently within the account's limits. Breaking out of the loop
-   * cancels what is still in flight.
+   * cancels what is still in flight. Pages of 100 by default: half the calls of Ongage's default 50, which
+   * matters against the 300-calls-a-minute budget (a server that caps the size is followed).
    */
   iterateEmails(filter: EmailFilter = {}, opts: ListAllOptions<Email> = {}): AsyncGenerator<Page<Email>> {
-    return paginate<Email>(this.emailFetcher(filter), this.pageOpts(opts, 50, 'page'));
+    return paginate<Email>(this.emailFetcher(filter), this.pageOpts(opts, WHOLE_LIBRARY_PAGE_SIZE, 'page'));
   }
 
   /** Every item the filter selects, in library order (items seen twice while the library changes are kept once). */
   listAllEmails(filter: EmailFilter = {}, opts: ListAllOptions<Email> = {}): Promise<Email[]> {
-    return collectAll(this.emailFetcher(filter), this.pageOpts(opts, 50, 'page', (e: Email) => e.id));
+    return collectAll(this.emailFetcher(filter), this.pageOpts(opts, WHOLE_LIBRARY_PAGE_SIZE, 'page', (e: Email) => e.id));
   }
 
   /** Items changed since `since` (for incremental refresh of a large library). */

@@ -158,8 +158,9 @@ export class LibraryService {
   }
 
   /**
-   * Refreshes everything: cheap when the library was loaded before (only items modified since, then a
-   * full pass for deletions is left to the next full reload), a full load otherwise.
+   * Refreshes the list. After a full load, only items modified since are asked for (cheap on a large
+   * library); items Ongage reports as deleted are dropped. `full` (or no earlier full load) reloads everything,
+   * which also notices items deleted without a trace.
    */
   async refresh(opts: { full?: boolean } = {}): Promise<void> {
     if (!opts.full && this.fullyLoaded && this.loadedSince) {
@@ -168,7 +169,13 @@ export class LibraryService {
       const changed = await this.client.listEmailsModifiedSince(since, { listId: this.listId }, { listId: this.listId, signal: this.abort.signal });
       this.loadedSince = now;
       const touched = this.model.upsert(items(changed));
-      for (const e of changed) if (e.deleted) touched.add(this.model.get(e.id)?.parentId ?? ROOT), this.model.remove(e.id);
+      for (const e of changed) {
+        const gone = e.deleted ? this.model.get(e.id) : undefined;
+        if (gone) {
+          touched.add(gone.parentId);
+          this.model.remove(e.id);
+        }
+      }
       this.emit({ type: 'children', parentIds: [...touched] });
       return;
     }

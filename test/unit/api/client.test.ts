@@ -146,12 +146,24 @@ describe('api/client (unit, against an in-test server)', function () {
       };
       const c = make();
       const pagesSeen: number[] = [];
-      const items = await c.listAllEmails({}, { onPage: (p) => pagesSeen.push(p.page) });
+      const items = await c.listAllEmails({}, { pageSize: 50, onPage: (p) => pagesSeen.push(p.page) });
       assert.deepStrictEqual(items.map((e) => e.id), all.map((e) => Number(e.id)));
       assert.strictEqual(pagesSeen[0], 1);
       assert.strictEqual(pagesSeen.length, 5);
       assert.ok(srv.maxInFlight > 1, 'pages after the first went out together');
       assert.ok(srv.maxInFlight <= 10);
+    });
+
+    it('lists a whole library in pages of 100 unless told otherwise (half the calls of the budget)', async () => {
+      const all = Array.from({ length: 230 }, (_, i) => email(i + 1));
+      srv.handle = (r) => {
+        const page = Number(r.query.get('page'));
+        const size = Number(r.query.get('page_size'));
+        return ok(all.slice((page - 1) * size, page * size), { total: String(all.length) });
+      };
+      const items = await make().listAllEmails();
+      assert.strictEqual(items.length, 230);
+      assert.deepStrictEqual(srv.seen.map((r) => r.query.get('page_size')), ['100', '100', '100']);
     });
 
     it('creates with the required fields filled in', async () => {
