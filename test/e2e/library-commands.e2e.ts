@@ -86,3 +86,32 @@ describe('e2e: library commands', function () {
     assert.ok((await w.treeRows()).some((r) => r.label === launched.name), 'the refused item left the tree');
   });
 });
+
+describe('e2e: the Library tree when Ongage fails', function () {
+  const sandbox = useSandbox('library-errors');
+  const wb = useWorkbench(() => ({
+    name: 'library-errors',
+    settings: { 'ongage.sandbox.url': sandbox().url, 'ongage.sandbox.autoConnect': true },
+  }));
+
+  const faults = (body: Record<string, unknown>) =>
+    fetch(`${sandbox().url}/__sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('shows the error in the tree, not an empty tree, and recovers when the row is clicked', async () => {
+    const w = wb();
+    await w.openView('Ongage');
+    await w.waitForTreeItem('Newsletter', { timeout: 30000 });
+    // Every call now fails with a 5xx: reading the library fails after the client's retries.
+    await faults({ errorRate: 1 });
+    await w.expand('Newsletter');
+    const row = await w.waitForTreeItem(/^Could not load/, { timeout: 40000 });
+    assert.match(row.label, /click to retry/);
+    assert.match(row.description, /\S/, 'the reason is not shown next to the error');
+    await w.screenshot('load error shown in the tree');
+    await faults({ errorRate: 0 });
+    await w.clickTreeItem(/^Could not load/);
+    await w.waitForTreeItem('Archive', { timeout: 30000 });
+    assert.ok(!(await w.treeRows()).some((r) => /^Could not load/.test(r.label)), 'the error row stayed after the retry');
+    await w.screenshot('recovered after retry');
+  });
+});

@@ -79,7 +79,7 @@ export class LibraryTreeProvider
         t.id = this.treeId(node.key);
         t.iconPath = new vscode.ThemeIcon(node.icon, node.icon === 'error' ? new vscode.ThemeColor('errorForeground') : undefined);
         t.tooltip = node.detail ?? node.label;
-        t.description = node.retry ? 'click to retry' : undefined;
+        t.description = node.detail && node.detail !== node.label ? node.detail : undefined;
         t.contextValue = CONTEXT.message;
         if (node.retry) t.command = { command: 'ongage.refreshNode', title: 'Retry', arguments: [node.retry] };
         return t;
@@ -140,7 +140,7 @@ export class LibraryTreeProvider
     } catch (e) {
       const msg = isOngageError(e) ? e.message : e instanceof Error ? e.message : String(e);
       this.log.error(`Loading ${describeNode(node)} failed: ${msg}`);
-      return [this.message(node, `Could not load: ${msg}`, 'error', node)];
+      return [{ ...this.message(node, 'Could not load — click to retry', 'error', node), detail: msg }];
     }
   }
 
