@@ -42,6 +42,11 @@ export async function sandboxFolder(url: string, listId: number, parentId: numbe
 
 /** Runs a palette command that goes on to ask for input (runCommand() waits for the palette to close). */
 export async function startCommand(w: Workbench, title: string): Promise<void> {
+  const widget = w.page.locator('.quick-input-widget').first();
+  if (await widget.isVisible()) {
+    await w.page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+  }
   await w.page.keyboard.press('F1');
   const input = w.page.locator('.quick-input-widget input.input').first();
   await input.fill(`>${title}`);

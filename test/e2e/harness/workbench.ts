@@ -273,7 +273,14 @@ export class Workbench {
   /** Runs a command from the palette by its full title, e.g. "Ongage: Use the Local Sandbox". */
   async runCommand(title: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input.input').first();
-    if (!(await input.isVisible())) await this.page.keyboard.press('F1');
+    // A quick input still open or closing (Quick Open, an earlier prompt) would swallow the typing: close it and
+    // let it go before opening the palette afresh.
+    const widget = this.page.locator('.quick-input-widget').first();
+    if (await widget.isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await widget.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+    }
+    await this.page.keyboard.press('F1');
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
@@ -350,7 +357,7 @@ export class Workbench {
 
   /** Rows of the Problems panel, one line each (file rows and marker rows; opens the panel). */
   async problems(): Promise<string[]> {
-    await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+    if (!(await this.page.locator('.markers-panel').first().isVisible())) await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
     return (await this.page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map((t) => t.trim().replace(/\s*\n\s*/g, ' '));
   }
 
