@@ -57,6 +57,7 @@ async function main() {
   const sandbox = await env.startSandbox({ port: sandboxPort, logFile: path.join(logs, 'sandbox.log') });
 
   const folder = folderOpt ? path.resolve(folderOpt) : env.mkTemp('ongage-demo-workspace-');
+  if (!folderOpt) writeSampleEmail(folder);
   env.log('starting the VS Code workbench (code-server) with the extension installed');
   const workbench = await env.startCodeServer({
     folder,
@@ -101,3 +102,30 @@ async function main() {
 }
 
 main().catch((e) => fail(`${e.message}`));
+
+/** A small email in the throwaway workspace, to try highlighting, completion (type `{{`), hover and checks. */
+function writeSampleEmail(folder) {
+  const html = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{{ocx_subject}}</title>
+<style>.btn{background:#1f6f5c;color:#fff;padding:12px 24px}@media (max-width:600px){.wrap{width:100%!important}}</style>
+</head>
+<body>
+<table class="wrap" width="600" role="presentation"><tr><td>
+<p>Hi {{first_name:there}},</p>
+{{ocx_if vip = 1}}
+<p>As a VIP member in {{city:your city}}, you get early access.</p>
+{{ocx_else}}
+<p>Our spring collection is here.</p>
+{{ocx_endif}}
+<p>Member since {{signup_date[format=F Y]}}.</p>
+<p><a class="btn" href="https://www.example.com/spring?c={{ocx_contact_id}}">Shop now</a></p>
+<p><a href="{{ocx_unsubscribe_link}}">Unsubscribe</a></p>
+</td></tr></table>
+</body>
+</html>
+`;
+  fs.writeFileSync(path.join(folder, 'spring-welcome.html'), html);
+}
