@@ -9,7 +9,7 @@ import { FieldCatalog } from '../core/fields/catalog';
 import { ExtensionFieldSource, globalStorageFiles } from './fields/fieldSource';
 import { registerLanguageFeatures } from './language';
 import { ConnectionStatus } from './statusBar';
-import { ITEM_SCHEME, LibraryTreeProvider, VIEW_ID } from './tree/libraryTree';
+import { LibraryTreeProvider, VIEW_ID } from './tree/libraryTree';
 import type { LibraryNode } from './tree/nodes';
 
 /**
@@ -51,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerAccountCommands({ context, log, connections, pool });
   registerLibraryCommands({ context, log, tree, view, connections, pool });
 
-  log.info(`Ongage Studio ${context.extension.packageJSON.version} activated (${ITEM_SCHEME})`);
+  log.info(`Ongage Studio ${context.extension.packageJSON.version} activated`);
 
   if (connections.list().length === 0 && vscode.workspace.getConfiguration('ongage').get<boolean>('sandbox.autoConnect')) {
     void connectSandbox({ context, log, connections, pool }, true);

@@ -40,17 +40,9 @@ export async function sandboxFolder(url: string, listId: number, parentId: numbe
   return ((await res.json()) as { payload: WireEmail[] }).payload;
 }
 
-/** Runs a palette command that goes on to ask for input (runCommand() waits for the palette to close). */
+/** Runs a palette command that goes on to ask for input (an input box or a pick of its own). */
 export async function startCommand(w: Workbench, title: string): Promise<void> {
-  const widget = w.page.locator('.quick-input-widget').first();
-  if (await widget.isVisible()) {
-    await w.page.keyboard.press('Escape');
-    await widget.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
-  }
-  await w.page.keyboard.press('F1');
-  const input = w.page.locator('.quick-input-widget input.input').first();
-  await input.fill(`>${title}`);
-  await w.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
+  await w.runCommand(title, { opensInput: true });
 }
 
 /** Answers the input box whose title or prompt matches `prompt`. */

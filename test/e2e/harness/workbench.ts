@@ -270,8 +270,11 @@ export class Workbench {
 
   // ---- commands, notifications --------------------------------------------------------------------------------
 
-  /** Runs a command from the palette by its full title, e.g. "Ongage: Use the Local Sandbox". */
-  async runCommand(title: string): Promise<void> {
+  /**
+   * Runs a command from the palette by its full title, e.g. "Ongage: Use the Local Sandbox", and waits for the
+   * palette to close — unless `opensInput`: for a command that goes on to ask (an input box or a pick).
+   */
+  async runCommand(title: string, opts: { opensInput?: boolean } = {}): Promise<void> {
     const input = this.page.locator('.quick-input-widget input.input').first();
     // A quick input still open or closing (Quick Open, an earlier prompt) would swallow the typing: close it and
     // let it go before opening the palette afresh.
@@ -293,7 +296,7 @@ export class Workbench {
       throw new Error(`Command "${title}" is not in the palette; shown: ${JSON.stringify(shown.slice(0, 10))}`);
     }
     await exact.click();
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    if (!opts.opensInput) await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 
   /** Messages of the notification toasts shown now. */
@@ -369,13 +372,13 @@ export class Workbench {
     await lines.waitFor({ state: 'visible', timeout });
     const deadline = Date.now() + timeout;
     let text = '';
-    while (!(text = (await lines.innerText()).trim()) && Date.now() < deadline) await env.delay(200);
+    while (!(text = (await lines.innerText()).replace(/\u00a0/g, " ").trim()) && Date.now() < deadline) await env.delay(200);
     return { channel: await select.inputValue(), text };
   }
 
   /** Shows Output channel `channel` through the palette (Output: Show Output Channels...) and returns its text. */
   async showOutput(channel: string): Promise<{ channel: string; text: string }> {
-    await this.runCommand('Output: Show Output Channels...');
+    await this.runCommand('Output: Show Output Channels...', { opensInput: true });
     const input = this.page.locator('.quick-input-widget input.input').first();
     await input.waitFor({ state: 'visible' });
     await input.fill(channel);
