@@ -24,6 +24,7 @@ import {
   tagOut,
   TransactionalRec,
   transactionalOut,
+  emailRecord,
 } from './model';
 
 export class ApiError extends Error {
@@ -369,40 +370,15 @@ function isSelfOrDescendant(store: Store, folderId: number, candidate: number): 
 function newEmail(store: Store, listId: number, fields: Partial<EmailRec>, now: number): EmailRec {
   const list = store.list(listId)!;
   const type = fields.type ?? 'email_message';
-  return {
+  return emailRecord({
     id: store.nextEmailId(),
     type,
     account_id: store.data.account.id,
     list_id: listId,
-    parent_id: 0,
-    name: '',
-    description: '',
-    subject: '',
-    preheader: '',
-    content_html: '',
-    content_text: '',
-    unsubscribe_default_link: type === 'folder' ? false : list.unsubscribe_default_link,
-    unsubscribe_success_html: 'You have been successfully unsubscribed',
-    unsubscribe_confirmation_html: '',
-    unsubscribe_confirmation_button: '',
     created: now,
-    modified: now,
-    deleted: false,
-    mailing_id: null,
-    favorite: false,
-    addresses: [],
-    tag_ids: [],
-    header_template_id: null,
-    footer_template_id: null,
-    language_iso: 'en',
-    link_query_params: null,
-    frequency_active: false,
-    frequency_html: '',
-    frequencies: [],
-    no_wysiwyg: false,
-    created_by: 501,
+    unsubscribe_default_link: type === 'folder' ? false : list.unsubscribe_default_link,
     ...fields,
-  };
+  });
 }
 
 function createEmail(store: Store, req: ApiRequest): ApiResult {

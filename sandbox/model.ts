@@ -47,6 +47,44 @@ export interface EmailRec {
   created_by: number;
 }
 
+/**
+ * A library record with Ongage's defaults for every field, as a fresh item has them; `fields` override.
+ * Used both for the seed and for items created through the API, so the two cannot drift apart.
+ */
+export function emailRecord(
+  base: Pick<EmailRec, 'id' | 'type' | 'account_id' | 'list_id' | 'created'> & Partial<EmailRec>,
+): EmailRec {
+  return {
+    parent_id: 0,
+    name: '',
+    description: '',
+    subject: '',
+    preheader: '',
+    content_html: '',
+    content_text: '',
+    unsubscribe_default_link: base.type !== 'folder',
+    unsubscribe_success_html: 'You have been successfully unsubscribed',
+    unsubscribe_confirmation_html: '',
+    unsubscribe_confirmation_button: '',
+    modified: base.created,
+    deleted: false,
+    mailing_id: null,
+    favorite: false,
+    addresses: [],
+    tag_ids: [],
+    header_template_id: null,
+    footer_template_id: null,
+    language_iso: 'en',
+    link_query_params: null,
+    frequency_active: false,
+    frequency_html: '',
+    frequencies: [],
+    no_wysiwyg: false,
+    created_by: 501,
+    ...base,
+  };
+}
+
 export interface ListRec {
   id: number;
   account_id: number;

@@ -15,6 +15,7 @@ import {
   FieldType,
   ItemType,
   StateData,
+  emailRecord,
 } from './model';
 
 export const ACCOUNT_ID = 18234;
@@ -198,40 +199,20 @@ export function buildSeed(credentialsAccountCode = 'sandbox', large = 0): Built 
   ];
   const item = (listId: number, type: ItemType, parent: number, name: string, o: Partial<EmailRec> = {}): EmailRec => {
     const created = tick();
-    const e: EmailRec = {
+    const e = emailRecord({
       id: nextEmail++,
       type,
       account_id: ACCOUNT_ID,
       list_id: listId,
       parent_id: parent,
       name,
-      description: '',
-      subject: '',
-      preheader: '',
-      content_html: '',
-      content_text: '',
-      unsubscribe_default_link: type === 'email_message',
-      unsubscribe_success_html: 'You have been successfully unsubscribed',
-      unsubscribe_confirmation_html: '',
-      unsubscribe_confirmation_button: '',
       created,
       modified: created + 600,
-      deleted: false,
-      mailing_id: null,
-      favorite: false,
+      unsubscribe_default_link: type === 'email_message',
       addresses: type === 'folder' ? [] : defaultAddress(listId),
-      tag_ids: [],
-      header_template_id: null,
-      footer_template_id: null,
-      language_iso: 'en',
-      link_query_params: null,
-      frequency_active: false,
-      frequency_html: '',
-      frequencies: [],
       no_wysiwyg: true,
-      created_by: 501,
       ...o,
-    };
+    });
     emails.push(e);
     return e;
   };

@@ -5,7 +5,7 @@
  */
 import * as assert from 'assert';
 import { OngageClient, OngageError } from '../../src/core/api';
-import { assertNoCredentials, client, control, Control, recordingLogger, Sandbox, sandbox, TRANSACTIONAL_LIST } from './client-helpers';
+import { assertNoCredentials, failureCollector, client, control, Control, recordingLogger, Sandbox, sandbox, TRANSACTIONAL_LIST } from './client-helpers';
 import { SEED_IDS } from '../../sandbox/seed';
 
 describe('api client ↔ sandbox: faults, retries, sends, cancellation', function () {
@@ -14,17 +14,7 @@ describe('api client ↔ sandbox: faults, retries, sends, cancellation', functio
   let ctl: Control;
   let c: OngageClient;
   let log: ReturnType<typeof recordingLogger>;
-  const errors: OngageError[] = [];
-  const failure = async (p: Promise<unknown>): Promise<OngageError> => {
-    try {
-      await p;
-    } catch (e) {
-      assert.ok(e instanceof OngageError, `expected an OngageError, got ${String(e)}`);
-      errors.push(e);
-      return e;
-    }
-    assert.fail('expected the call to fail');
-  };
+  const { errors, failure } = failureCollector();
   const routeCount = async (route: string): Promise<number> => (await ctl.stats()).byRoute[route] ?? 0;
   const transactionalSend = (recipient: string) =>
     c.sendTransactional({ listId: TRANSACTIONAL_LIST, messageId: SEED_IDS.emails.orderReceipt, recipients: [recipient] });

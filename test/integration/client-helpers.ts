@@ -2,8 +2,9 @@
  * Shared pieces of the client's integration tests: a sandbox over loopback, its control API, and a
  * logger whose lines are kept so the tests can scan them for credentials.
  */
+import * as assert from 'assert';
 import { startSandbox } from '../../sandbox/server';
-import { OngageClient, OngageClientOptions } from '../../src/core/api';
+import { OngageClient, OngageClientOptions, OngageError } from '../../src/core/api';
 import { Logger } from '../../src/core/log';
 
 export type SandboxOpts = Parameters<typeof startSandbox>[0];
@@ -77,4 +78,23 @@ export function assertNoCredentials(texts: string[]): void {
       if (t.includes(s)) throw new Error(`a credential leaked into: ${t.slice(0, 300)}`);
     }
   }
+}
+
+/**
+ * `failure(p)` resolves to the OngageError `p` rejects with (and fails the test when `p` succeeds or rejects
+ * with anything else); every error is kept in `errors` so the suite can scan them for credentials.
+ */
+export function failureCollector(): { errors: OngageError[]; failure: (p: Promise<unknown>) => Promise<OngageError> } {
+  const errors: OngageError[] = [];
+  const failure = async (p: Promise<unknown>): Promise<OngageError> => {
+    try {
+      await p;
+    } catch (e) {
+      assert.ok(e instanceof OngageError, `expected an OngageError, got ${String(e)}`);
+      errors.push(e);
+      return e;
+    }
+    assert.fail('expected the call to fail');
+  };
+  return { errors, failure };
 }

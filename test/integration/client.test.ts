@@ -4,7 +4,7 @@
  */
 import * as assert from 'assert';
 import { OngageClient, OngageError } from '../../src/core/api';
-import { assertNoCredentials, client, control, Control, CREDS, NEWSLETTER, recordingLogger, Sandbox, sandbox, TRANSACTIONAL_LIST } from './client-helpers';
+import { assertNoCredentials, failureCollector, client, control, Control, CREDS, NEWSLETTER, recordingLogger, Sandbox, sandbox, TRANSACTIONAL_LIST } from './client-helpers';
 import { SEED_IDS } from '../../sandbox/seed';
 
 describe('api client ↔ sandbox: methods', function () {
@@ -13,17 +13,7 @@ describe('api client ↔ sandbox: methods', function () {
   let ctl: Control;
   let c: OngageClient;
   let log: ReturnType<typeof recordingLogger>;
-  const errors: OngageError[] = [];
-  const failure = async (p: Promise<unknown>): Promise<OngageError> => {
-    try {
-      await p;
-    } catch (e) {
-      assert.ok(e instanceof OngageError, `expected an OngageError, got ${String(e)}`);
-      errors.push(e);
-      return e;
-    }
-    assert.fail('expected the call to fail');
-  };
+  const { errors, failure } = failureCollector();
 
   before(async () => {
     sb = await sandbox();
