@@ -1,6 +1,7 @@
 // Journey: the Library tree against the sandbox — connect, expand folders three deep, move an email by drag and
 // drop, toggle a favourite from the row's inline action, filter, and check every change on the sandbox itself.
 import * as assert from 'assert';
+import { delay } from './harness/env';
 import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
 import { dragRow, sandboxEmail, settled, startCommand, until } from './harness/journey';
 import { SEED_IDS } from '../../sandbox/seed';
@@ -67,6 +68,9 @@ describe('e2e: the Library tree', function () {
     const before = (await serverEmail(sandbox().url, id)).favorite === '1';
     // Another row is selected: the inline action must act on the row it sits on, not on the selection.
     await w.clickTreeItem('Store opening (2023)');
+    // Let the click's selection and preview reach the extension host, as they have by a person's next click.
+    await settled(w);
+    await delay(400);
     const row = w.treeItem(name);
     await row.hover();
     await row.locator('.actions .action-label[aria-label^="Toggle Favourite"]').click();

@@ -51,6 +51,16 @@ export function registerLibraryCommands(d: Deps): void {
   const { context, log, tree, view, connections, pool } = d;
   const reg = (id: string, what: string, fn: (...args: any[]) => unknown) => registerCommand(context, log, id, what, fn);
 
+  /** The items a multi-item command acts on; a clear message (and a log line saying what arrived) when none. */
+  const selectedItems = (node: LibraryNode | undefined, all: LibraryNode[] | undefined, message: string): ItemNode[] => {
+    const nodes = itemsOf(targets(view, node, all));
+    if (nodes.length === 0) {
+      log.debug(`No library items to act on: clicked ${node?.kind ?? 'nothing'}, ${all?.length ?? 0} passed, ${view.selection.length} selected`);
+      throw new Error(message);
+    }
+    return nodes;
+  };
+
   const requireItem = (node: LibraryNode | undefined): ItemNode => {
     const n = node ?? view.selection[0];
     if (!n || n.kind !== 'item') throw new Error('Select an email, template or folder in the Ongage Library view first.');
@@ -182,8 +192,7 @@ export function registerLibraryCommands(d: Deps): void {
   });
 
   reg('ongage.move', 'Moving', async (node?: LibraryNode, all?: LibraryNode[]) => {
-    const nodes = itemsOf(targets(view, node, all));
-    if (nodes.length === 0) throw new Error('Select the items to move in the Ongage Library view first.');
+    const nodes = selectedItems(node, all, 'Select the items to move in the Ongage Library view first.');
     const first = nodes[0];
     const lib = await tree.library(first.profile, first.listId);
     await lib.loadAll().catch(() => undefined);
@@ -231,8 +240,7 @@ export function registerLibraryCommands(d: Deps): void {
   // ---------------------------------------------------------------------------- favourite
 
   reg('ongage.toggleFavorite', 'Changing the favourite', async (node?: LibraryNode, all?: LibraryNode[]) => {
-    const nodes = itemsOf(targets(view, node, all));
-    if (nodes.length === 0) throw new Error('Select an email or template in the Ongage Library view first.');
+    const nodes = selectedItems(node, all, 'Select an email or template in the Ongage Library view first.');
     // Several items: make them all favourites, unless all already are.
     const allFav = nodes.every((n) => tree.item(n)?.favorite);
     for (const n of nodes) {
@@ -246,8 +254,7 @@ export function registerLibraryCommands(d: Deps): void {
   // ---------------------------------------------------------------------------------- delete
 
   reg('ongage.delete', 'Deleting', async (node?: LibraryNode, all?: LibraryNode[]) => {
-    const nodes = itemsOf(targets(view, node, all));
-    if (nodes.length === 0) throw new Error('Select the items to delete in the Ongage Library view first.');
+    const nodes = selectedItems(node, all, 'Select the items to delete in the Ongage Library view first.');
     const items = nodes.map((n) => ({ n, item: itemOf(n) }));
     const folders = items.filter((x) => x.item.type === 'folder').length;
     const what =
