@@ -33,7 +33,7 @@ describe('api client ↔ sandbox: rate limits', function () {
     return c;
   };
 
-  let burst: Promise<Outcome<{ results: number; stats: Awaited<ReturnType<ReturnType<typeof control>['stats']>> }>>;
+  let burst: Promise<Outcome<{ results: number; stats: Awaited<ReturnType<ReturnType<typeof control>['stats']>>; clientMax: number }>>;
   let perMinute: Promise<Outcome<{ results: number; stats: Awaited<ReturnType<ReturnType<typeof control>['stats']>> }>>;
 
   before(async () => {
@@ -46,7 +46,7 @@ describe('api client ↔ sandbox: rate limits', function () {
           i % 2 ? ca.getEmail(SEED_IDS.emails.welcome) : ca.listEmails({}, { page: 1 + (i % 5), pageSize: 5 }),
         );
         const results = (await Promise.all(calls)).length;
-        return { results, stats: await control(a.url).stats() };
+        return { results, stats: await control(a.url).stats(), clientMax: ca.limiterStats().maxInFlightSeen };
       })(),
     );
     // The account's real ceiling is lower than the client believes (another program uses it): the
@@ -120,12 +120,14 @@ describe('api client ↔ sandbox: rate limits', function () {
   });
 
   it('a burst of 1,000 calls completes with zero 429s and never more than 10 in flight (across a window boundary)', async () => {
-    const { results, stats } = unwrap(await burst);
+    const { results, stats, clientMax } = unwrap(await burst);
     assert.strictEqual(results, 1000);
     assert.strictEqual(stats.requests, 1000);
     assert.strictEqual(stats.rateLimited, 0);
     assert.ok(stats.maxInFlightSeen <= 10, `max in flight ${stats.maxInFlightSeen}`);
-    assert.strictEqual(stats.maxInFlightSeen, 10, 'the client used its whole in-flight allowance');
+    // The server may see one connection still opening while another closes, so the full allowance is
+    // checked where it is spent: in the client's limiter.
+    assert.strictEqual(clientMax, 10, 'the client used its whole in-flight allowance');
   });
 
   it('recovers from real per-minute 429s by waiting for the window (Retry-After)', async () => {
