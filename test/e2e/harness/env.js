@@ -180,8 +180,37 @@ function ensureDebianPackages({ needBuildTools }) {
   runOrThrow(c1, rest1, { env }, hint);
 }
 
+/** A harness version not used for this long (other keys: the harness packages changed since) is removed. */
+const STALE_HARNESS_DAYS = 14;
+
+/**
+ * Marks this key's harness as used now, and removes installs of other keys that no run has used for
+ * STALE_HARNESS_DAYS (each is about 800 MB). Keys in use by another checkout are touched by its runs, so they stay.
+ */
+function pruneHarnessCache() {
+  const root = cacheRoot();
+  const key = harnessKey();
+  const now = Date.now();
+  try {
+    const ready = harnessPaths().ready;
+    if (fs.existsSync(ready)) fs.utimesSync(ready, new Date(now), new Date(now));
+    for (const name of fs.readdirSync(root)) {
+      if (name === key || !/^[0-9a-f]{16}$/.test(name)) continue;
+      const dir = path.join(root, name);
+      const marker = fs.existsSync(path.join(dir, 'ready.json')) ? path.join(dir, 'ready.json') : dir;
+      if (now - fs.statSync(marker).mtimeMs > STALE_HARNESS_DAYS * 86_400_000) {
+        log(`removing the harness install ${dir}, unused for over ${STALE_HARNESS_DAYS} days`);
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  } catch (e) {
+    log(`could not tidy the harness cache ${root} (${e.message}); carrying on`);
+  }
+}
+
 /** Installs Node 24 and code-server into the cache unless that key is already installed. Returns harnessPaths(). */
 function ensureHarness() {
+  if (fs.existsSync(cacheRoot())) pruneHarnessCache();
   if (harnessReady()) return harnessPaths();
   ensureDebianPackages({ needBuildTools: true });
   return withCacheLock(() => {
