@@ -38,6 +38,8 @@ export interface FieldSource {
   dynamicFields?(uri: string): readonly string[] | undefined;
   /** Whether the email uses Ongage's default unsubscribe link; undefined when unknown. */
   unsubscribeDefaultLink?(uri: string): boolean | undefined;
+  /** The HTML of the header and footer templates composed around this email, once known. */
+  composedTemplates?(uri: string): readonly string[] | undefined;
   /** Fires when any of the above may have changed. */
   onDidChange(listener: () => void): Disposable;
 }

@@ -28,6 +28,11 @@ export interface LintOptions {
   config?: LintConfig;
   /** Whether the email uses Ongage's default unsubscribe link; only `true` silences missing-unsubscribe. */
   unsubscribeDefaultLink?: boolean;
+  /**
+   * The HTML of the header and footer templates Ongage composes around this email at send time: an unsubscribe
+   * link in one of them counts for the email.
+   */
+  composedTemplates?: readonly string[];
   /** A parse of this same text, to reuse (the editor caches one per document version). */
   parsed?: ParseResult;
 }
@@ -185,6 +190,7 @@ class Linter {
   private missingUnsubscribe(): void {
     if (!this.enabled('missing-unsubscribe') || this.options.unsubscribeDefaultLink === true) return;
     if (this.hasUnsubscribe()) return;
+    if (this.options.kind === 'html' && this.options.composedTemplates?.some((t) => t && new Linter(t, parse(t, { kind: 'html' }), { kind: 'html' }).hasUnsubscribe())) return;
     const message =
       "No unsubscribe link: every Ongage email needs one. Add <a href=\"{{ocx_unsubscribe_link}}\">Unsubscribe</a>, or keep Ongage's default unsubscribe link on for this email.";
     if (this.options.kind === 'html') {

@@ -86,6 +86,15 @@ describe('language/lint', () => {
     assert.deepStrictEqual(run(fixed), []);
   });
 
+  it('missing unsubscribe: a link in the footer (or header) template composed around the email counts', () => {
+    const text = '<html><body>\n<p>Hi</p>\n</body></html>';
+    const footer = '<table><tr><td><a href="{{ocx_unsubscribe_link}}">Unsubscribe</a></td></tr></table>';
+    assert.deepStrictEqual(run(text, { composedTemplates: [footer] }), []);
+    assert.deepStrictEqual(run(text, { composedTemplates: ['<p>Brand header</p>', footer] }), []);
+    assert.deepStrictEqual(rules(run(text, { composedTemplates: ['<p>Brand header</p>', '<p>41 Quay Street</p>'] })), ['missing-unsubscribe']);
+    assert.deepStrictEqual(rules(run(text, { composedTemplates: [] })), ['missing-unsubscribe']);
+  });
+
   it('missing unsubscribe: an ocx_unsubscribe_link_encoded tag or an unsubscribe URL counts', () => {
     assert.deepStrictEqual(run('<a href="https://x.example/u?l={{ocx_unsubscribe_link_encoded}}">Manage</a>'), []);
     assert.deepStrictEqual(run('<a href="https://x.example/unsubscribe?e={{email}}">Leave</a>'), []);
