@@ -1,0 +1,76 @@
+/**
+ * The whole preview of an email for one sample contact: header + body + footer composed on the template, CSS
+ * inlined on the template (tags protected), then the language evaluated. Notes point into the part the user
+ * edits (the email's HTML, the header or footer template, the subject or the pre-header). Never throws.
+ */
+import { parse, type ParseResult } from '../language/parser';
+import { composeMapped, sourceOf } from './compose';
+import { evaluateParsed, type EvaluateNote, type EvaluationState } from './evaluate';
+import { inlineTemplate } from './inline';
+import type { RenderInput, RenderNote, RenderOptions, RenderResult } from './types';
+
+const text = (s: unknown): string => (typeof s === 'string' ? s : '');
+
+export function renderEmail(input: RenderInput, options: RenderOptions): RenderResult {
+  const html = text(input?.html);
+  try {
+    return render(input, options ?? { values: {} });
+  } catch (e) {
+    return {
+      html,
+      subject: text(input?.subject),
+      preheader: text(input?.preheader),
+      notes: [{ message: `The preview could not render this email (${e instanceof Error ? e.message : String(e)}); it is shown as written.`, start: 0, end: 0, part: 'html' }],
+    };
+  }
+}
+
+function render(input: RenderInput, options: RenderOptions): RenderResult {
+  const notes: RenderNote[] = [];
+  const state: EvaluationState = { customHash: '' };
+
+  const subject = evaluateParsed(parse(text(input.subject), { kind: 'subject' }), options, { state });
+  for (const n of subject.notes) notes.push({ ...n, part: 'subject' });
+  const derived = { ocx_subject: subject.output };
+  const preheader = evaluateParsed(parse(text(input.preheader), { kind: 'text' }), options, { state, derived });
+  for (const n of preheader.notes) notes.push({ ...n, part: 'preheader' });
+
+  const composed = composeMapped(text(input.html), input.header, input.footer);
+  const template = parse(composed.html, { kind: 'html' });
+  let doc = template;
+  if (options.inlineCss !== false) {
+    const inlined = inlineTemplate(composed.html, template);
+    doc = inlined.parsed;
+    if (!inlined.inlined) {
+      notes.push({ message: `The CSS could not be inlined (${inlined.problem ?? 'unknown reason'}); the preview shows the <style> blocks as written.`, start: 0, end: 0, part: 'html' });
+    }
+  }
+  const body = evaluateParsed(doc, options, { state, derived });
+  const toTemplate = doc === template ? (o: number) => o : tagMapper(doc, template);
+  for (const n of body.notes) notes.push(place(n, toTemplate, composed.segments));
+  return { html: body.output, subject: subject.output, preheader: preheader.output, notes };
+}
+
+/** Offsets of the inlined document → offsets of the template, through the tag each offset falls in. */
+function tagMapper(doc: ParseResult, template: ParseResult): (offset: number) => number | undefined {
+  const out = doc.tags.filter((t) => t.depth === 0);
+  const src = template.tags.filter((t) => t.depth === 0);
+  return (offset) => {
+    let lo = 0;
+    let hi = out.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (offset < out[mid].start) hi = mid - 1;
+      else if (offset >= out[mid].end) lo = mid + 1;
+      else return src[mid] ? src[mid].start + (offset - out[mid].start) : undefined;
+    }
+    return undefined;
+  };
+}
+
+function place(n: EvaluateNote, toTemplate: (o: number) => number | undefined, segments: Parameters<typeof sourceOf>[0]): RenderNote {
+  const at = toTemplate(n.start);
+  const where = at === undefined ? undefined : sourceOf(segments, at);
+  if (!where) return { message: n.message, start: 0, end: 0, part: 'html' };
+  return { message: n.message, start: where.offset, end: where.offset + Math.max(0, n.end - n.start), part: where.part };
+}
