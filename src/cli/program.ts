@@ -14,6 +14,7 @@ import { OUTPUT_FORMATS, type OutputFormat } from './format';
 import { CliError, EXIT_USAGE, style, wantsColor, type CliIO } from './io';
 import { runLint, type LintCommandOptions } from './lint';
 import { runLs } from './ls';
+import { runRender } from './render';
 
 export const TOOL_NAME = 'ongage-studio';
 export const VERSION: string = version;
@@ -66,6 +67,7 @@ Examples:
   $ ongage-studio lint --fields fields.json --format sarif --output ongage.sarif templates
   $ ongage-studio fields --list 10542 --save fields.json
   $ ongage-studio ls --list 10542 --sandbox http://127.0.0.1:4780
+  $ ongage-studio render --fields fields.json --sample vip.json email.html -o preview.html
 
 Exit codes: 0 no errors · 1 errors found (or more warnings than --max-warnings) · 2 usage, file, network or credential problem.`,
     );
@@ -150,7 +152,35 @@ Examples:
       setExit(await runLs({ ...o, color: globalColor() }, io));
     });
 
-  for (const cmd of [lintCmd, fieldsCmd, lsCmd]) {
+  const renderCmd = new Command('render')
+    .summary('render an email for a sample contact, as the live preview shows it')
+    .description(
+      "Render an email as the editor's live preview does: the header and footer templates composed around it, every tag evaluated for one sample contact (built from the list's fields as the editor builds it, with --sample values laid over it), and the <style> rules inlined. The HTML goes to stdout (or -o); notes such as a field with no value go to stderr as path:line:col  note  message.",
+    )
+    .argument('<file>', "the email's HTML")
+    .option('--fields <file>', 'the list fields (the JSON `ongage-studio fields --save` writes): types, date formats, defaults and the sample built from them')
+    .option('--sample <file>', 'JSON of sample values laid over the built sample, e.g. {"first_name": "Jane", "vip": 1}')
+    .option('--header <file>', 'a header template, composed right after <body>')
+    .option('--footer <file>', 'a footer template, composed right before </body>')
+    .option('--no-inline', 'keep the <style> blocks as written (no CSS inlining)')
+    .option('--subject <text>', 'a subject line to render as well (printed on stderr)')
+    .option('--preheader <text>', 'a pre-header to render as well (printed on stderr)')
+    .option('-o, --output <file>', 'write the HTML to a file instead of stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ ongage-studio render email.html > preview.html
+  $ ongage-studio render --fields .ongage/fields.json --sample vip.json --subject "Hi {{first_name:there}}" email.html -o preview.html
+  $ ongage-studio render --header header.html --footer footer.html --no-inline email.html
+
+Exit codes: 0 rendered (notes do not fail it) · 2 a file or option problem (the message says what to fix).`,
+    )
+    .action(async (file: string, o) => {
+      setExit(await runRender(file, { ...o, color: globalColor() }, io));
+    });
+
+  for (const cmd of [lintCmd, fieldsCmd, lsCmd, renderCmd]) {
     cmd.copyInheritedSettings(program);
     cmd.helpOption('-h, --help', 'show this help').showHelpAfterError('(add --help for usage)');
     program.addCommand(cmd);
