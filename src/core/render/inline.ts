@@ -13,7 +13,8 @@
  *   it is `!important`).
  * - `style`, `width`, `height`, `bgcolor`, `background`, `align` and `valign` attributes holding a tag (juice
  *   parses or overwrites them) are set aside: the written `style` comes back after the inlined declarations (so it
- *   still wins), the others come back as written.
+ *   still wins), the others come back as written. So does a single-quoted value whose tag holds a `"` (juice
+ *   writes values in double quotes).
  * - Rules for class or id names written inside a tag-bearing `class`/`id` attribute stay in `<style>` as well
  *   (juice's `preservedSelectors`), since they may apply to some recipients.
  * Media queries, font faces, keyframes and `:hover`-style rules stay in `<style>`. The result is checked: the
@@ -254,7 +255,9 @@ class Inliner {
     for (const a of el.attributes) {
       const hasTag = this.tagsIn(a.start, a.end).length > 0;
       if ((a.name === 'class' || a.name === 'id') && hasTag && a.value !== undefined) this.preserveNames(a.name, a.valueStart, a.valueEnd);
-      if (!GUARDED_ATTRIBUTES.has(a.name) || !(hasTag || conditional)) continue;
+      // juice writes every attribute value in double quotes: a single-quoted value whose tag holds `"` is set aside too.
+      const quoteClash = hasTag && this.t[a.valueStart - 1] === "'" && this.tagsIn(a.start, a.end).some((tag) => this.t.slice(tag.start, tag.end).includes('"'));
+      if (!quoteClash && (!GUARDED_ATTRIBUTES.has(a.name) || !(hasTag || conditional))) continue;
       const marker = `${this.prefix}a${this.stash.length}x`;
       this.stash.push({ marker, name: a.name, text: this.emit(a.start, a.end), written: this.t.slice(a.start, a.end) });
       edits.push({ start: a.start, end: a.end, text: marker });

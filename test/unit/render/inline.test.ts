@@ -45,6 +45,11 @@ describe('render/inline: tags in attributes', () => {
     );
   });
 
+  it('a single-quoted value whose tag holds a double quote keeps its quotes', () => {
+    const out = inline('<style>a{color:red}</style><a title=\'{{ocx_if city = "New York"}}NY{{ocx_endif}}\' href="#">x</a>');
+    assert.equal(out, '<a title=\'{{ocx_if city = "New York"}}NY{{ocx_endif}}\' href="#" style="color: red;">x</a>');
+  });
+
   it('without tags, juice writes those attributes as usual', () => {
     assert.equal(inlineCss('<style>.x{background-color:#fff}</style><table><tr><td class="x">a</td></tr></table>'), '<table><tr><td class="x" style="background-color: #fff;" bgcolor="#fff">a</td></tr></table>');
   });
