@@ -48,6 +48,7 @@ export class ExtensionFieldSource implements FieldSource, vscode.Disposable {
     });
     this.disposables.push(
       { dispose: () => sub.dispose() },
+      documents.onDidLoadTemplates(() => this.changed.fire()),
       connections.onDidChange(() => {
         this.defaultList.clear();
         this.samples.clear();
@@ -99,6 +100,10 @@ export class ExtensionFieldSource implements FieldSource, vscode.Disposable {
 
   unsubscribeDefaultLink(uri: string): boolean | undefined {
     return this.documents.meta(uri)?.unsubscribeDefaultLink;
+  }
+
+  composedTemplates(uri: string): readonly string[] | undefined {
+    return uri.startsWith(`${DOCUMENT_SCHEME}:`) ? this.documents.composedNow(uri) : undefined;
   }
 
   /** Fetches (again) the fields of the active list, e.g. after the user switched lists. */

@@ -127,6 +127,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
         fields: fields.fields(uri),
         dynamicFields: fields.dynamicFields?.(uri),
         unsubscribeDefaultLink: fields.unsubscribeDefaultLink?.(uri),
+        composedTemplates: fields.composedTemplates?.(uri),
         config: configFor(doc),
         parsed: cache.get(doc),
       });
