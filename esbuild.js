@@ -51,6 +51,15 @@ const targets = [
     target: 'es2022',
   },
   {
+    // The renderer (with juice) runs in a worker thread, loaded only when a preview opens.
+    ...common,
+    entryPoints: ['src/preview/worker.ts'],
+    outfile: 'dist/render-worker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',

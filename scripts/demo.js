@@ -103,13 +103,16 @@ async function main() {
 
 main().catch((e) => fail(`${e.message}`));
 
-/** A small email in the throwaway workspace, to try highlighting, completion (type `{{`), hover and checks. */
+/**
+ * A small email in the throwaway workspace, to try highlighting, completion (type `{{`), hover, checks and the
+ * live preview (Ctrl+K V), with sample profiles in .ongage/samples.json.
+ */
 function writeSampleEmail(folder) {
   const html = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>{{ocx_subject}}</title>
+<title>Spring is here, {{first_name:friend}}</title>
 <style>.btn{background:#1f6f5c;color:#fff;padding:12px 24px}@media (max-width:600px){.wrap{width:100%!important}}</style>
 </head>
 <body>
@@ -128,4 +131,13 @@ function writeSampleEmail(folder) {
 </html>
 `;
   fs.writeFileSync(path.join(folder, 'spring-welcome.html'), html);
+  // Two contacts to switch between in the preview's Sample list.
+  const samples = {
+    profiles: [
+      { label: 'VIP in Lisbon', values: { first_name: 'Ada', vip: 1, city: 'Lisbon' } },
+      { label: 'No first name', values: { first_name: '', vip: 0 } },
+    ],
+  };
+  fs.mkdirSync(path.join(folder, '.ongage'), { recursive: true });
+  fs.writeFileSync(path.join(folder, '.ongage', 'samples.json'), `${JSON.stringify(samples, null, 2)}\n`);
 }

@@ -8,6 +8,7 @@ import { DOCUMENT_SCHEME, ItemDocumentProvider } from './documents/itemDocuments
 import { FieldCatalog } from '../core/fields/catalog';
 import { ExtensionFieldSource, globalStorageFiles } from './fields/fieldSource';
 import { registerLanguageFeatures } from './language';
+import { PREVIEW_VIEW_TYPE, PreviewManager } from './preview/previewPanel';
 import { ConnectionStatus } from './statusBar';
 import { LibraryTreeProvider, VIEW_ID } from './tree/libraryTree';
 import type { LibraryNode } from './tree/nodes';
@@ -45,6 +46,22 @@ export function activate(context: vscode.ExtensionContext): void {
   const fields = new ExtensionFieldSource(new FieldCatalog(globalStorageFiles(context.globalStorageUri)), connections, pool, documents, log);
   context.subscriptions.push(fields);
   registerLanguageFeatures(context, { log, fields });
+
+  const preview = new PreviewManager({ context, log, fields, documents, connections });
+  context.subscriptions.push(
+    preview,
+    vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => preview.restore(panel),
+    }),
+  );
+  registerCommand(context, log, 'ongage.showPreview', 'Opening the preview', async (target?: unknown) => {
+    if (target instanceof vscode.Uri) return preview.show(target);
+    if (target && typeof target === 'object' && (target as LibraryNode).kind === 'item') {
+      // From the Library view: open the item, then preview it beside.
+      await vscode.commands.executeCommand('ongage.openItem', target, { focus: true });
+    }
+    return preview.show();
+  });
 
   registerCommand(context, log, 'ongage.showLog', 'Showing the log', () => log.show());
   registerCommand(context, log, 'ongage.refreshFields', 'Refreshing the list fields', () => fields.refresh());

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { PREVIEW_VIEW_TYPE } from '../preview/previewPanel';
 import { OngageError, isOngageError } from '../../core/api/errors';
 import { webAppUrl } from '../../core/accounts/connections';
 import type { ConnectionProfile } from '../../core/accounts/connections';
@@ -317,7 +318,11 @@ export function registerLibraryCommands(d: Deps): void {
     // Like the Explorer: a click in the tree opens a preview and leaves the focus in the tree (so F2, Delete and
     // the arrow keys keep working there); from the palette or after creating an item, the editor takes the focus.
     const fromTree = node !== undefined && view.selection.some((s) => s.key === n.key) && !opts?.focus;
-    await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: fromTree });
+    // Never over the live preview: when it is the active editor, open the item in the first group (the preview
+    // then follows the new editor).
+    const active = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+    const overPreview = active instanceof vscode.TabInputWebview && active.viewType.endsWith(PREVIEW_VIEW_TYPE);
+    await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: fromTree, viewColumn: overPreview ? vscode.ViewColumn.One : undefined });
   });
 }
 

@@ -411,6 +411,23 @@ export class Workbench {
     return out;
   }
 
+  /**
+   * Waits for a frame (at any depth: webviews nest frames, and a webview may hold frames of its own) in which
+   * `selector` matches, and returns it.
+   */
+  async waitForFrame(selector: string, timeout = DEFAULT_TIMEOUT): Promise<Frame> {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      for (const f of this.page.frames()) {
+        if (f === this.page.mainFrame()) continue;
+        const hit = await f.evaluate((sel) => document.querySelector(sel) !== null, selector).catch(() => false);
+        if (hit) return f;
+      }
+      if (Date.now() > deadline) throw new Error(`No frame with ${selector} within ${timeout / 1000} s`);
+      await env.delay(250);
+    }
+  }
+
   /** Waits for a webview whose text contains `text` and returns its frame. */
   async waitForWebview(text: string | RegExp, timeout = DEFAULT_TIMEOUT): Promise<Frame> {
     const deadline = Date.now() + timeout;

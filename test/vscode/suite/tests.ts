@@ -68,4 +68,17 @@ describe('Ongage Studio in the extension host', () => {
     await vscode.commands.executeCommand('workbench.view.extension.ongage');
     await vscode.commands.executeCommand('ongage.library.focus');
   });
+  it('opens one preview panel beside an HTML email, and brings the same panel back when asked again', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'html', content: '<p>Hello {{first_name:Friend}}</p>' });
+    const editor = await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('ongage.showPreview');
+    await vscode.commands.executeCommand('ongage.showPreview');
+    const previews = vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('ongage.preview'));
+    assert.strictEqual(previews.length, 1, `preview tabs: ${previews.map((t) => t.label).join(', ')}`);
+    assert.match(previews[0].label, /^Preview Untitled/);
+    assert.notStrictEqual(previews[0].group.viewColumn, editor.viewColumn, 'the preview is not beside the editor');
+    assert.strictEqual(vscode.window.activeTextEditor?.document, doc, 'the editor lost the focus to the preview');
+  });
 });

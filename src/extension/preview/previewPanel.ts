@@ -1,0 +1,354 @@
+import * as vscode from 'vscode';
+import { RenderClient } from '../../preview/client';
+import { overlaySample, parseSamplesText, SAMPLES_PATH, samplesTemplate } from '../../core/fields/samples';
+import type { SampleProfile } from '../../core/language/fields';
+import type { FromWebview, PreviewContent, PreviewNote, ToWebview } from '../../shared/messages';
+import type { ConnectionManager } from '../accounts/connectionManager';
+import { DOCUMENT_SCHEME, type ItemDocumentProvider } from '../documents/itemDocuments';
+import type { ExtensionFieldSource } from '../fields/fieldSource';
+
+export const PREVIEW_VIEW_TYPE = 'ongage.preview';
+/** Typing pauses this long before the preview renders again; the latest text always wins. */
+const TYPING_DELAY_MS = 150;
+
+export interface PreviewDeps {
+  context: vscode.ExtensionContext;
+  log: vscode.LogOutputChannel;
+  fields: ExtensionFieldSource;
+  documents: ItemDocumentProvider;
+  connections: ConnectionManager;
+}
+
+/** Documents the preview can show: library items, and HTML or plain-text files. */
+export function isPreviewable(doc: vscode.TextDocument): boolean {
+  if (doc.uri.scheme === DOCUMENT_SCHEME) return true;
+  return (doc.languageId === 'html' || doc.languageId === 'plaintext') && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote');
+}
+
+/**
+ * The live preview: one panel beside the editor that follows the active email. It renders in the extension
+ * host with the editor-free renderer (header + body + footer, Ongage's language, CSS inlined) and posts the
+ * result to the webview, on open, on every pause in typing, when the list's fields arrive and when the
+ * sample profiles change.
+ */
+export class PreviewManager implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private document: vscode.TextDocument | undefined;
+  private profileIndex = 0;
+  private version = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private ready = false;
+  private profiles: SampleProfile[] = [];
+  private sampleErrors: string[] = [];
+  /** Where each note shown in the webview points in the document (same order as the notes). */
+  private noteTargets: Array<{ start: number; end: number } | undefined> = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly renderer: RenderClient;
+
+  constructor(private readonly deps: PreviewDeps) {
+    this.renderer = new RenderClient({ script: vscode.Uri.joinPath(deps.context.extensionUri, 'dist', 'render-worker.js').fsPath });
+    const w = vscode.workspace;
+    const samples = w.createFileSystemWatcher(`**/${SAMPLES_PATH}`);
+    this.disposables.push(
+      samples,
+      samples.onDidChange(() => void this.loadSamples()),
+      samples.onDidCreate(() => void this.loadSamples()),
+      samples.onDidDelete(() => void this.loadSamples()),
+      w.onDidChangeTextDocument((e) => {
+        if (this.panel && e.document === this.document) this.schedule();
+        else if (this.panel && e.document.uri.path.endsWith(`/${SAMPLES_PATH}`)) void this.loadSamples(e.document.getText());
+      }),
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        if (this.panel && editor && isPreviewable(editor.document) && editor.document !== this.document) this.follow(editor.document);
+      }),
+      // An email shown in another group while the preview's group is active (a click in the Library view, say)
+      // does not change the active editor: follow the tab that became active instead.
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        if (!this.panel) return;
+        const tab = [...e.opened, ...e.changed].reverse().find((t) => t.isActive && t.input instanceof vscode.TabInputText);
+        const uri = tab && (tab.input as vscode.TabInputText).uri;
+        if (!uri || uri.toString() === this.document?.uri.toString()) return;
+        this.deps.log.debug(`Preview: tab ${uri.toString()} became active in group ${tab.group.viewColumn}`);
+        void vscode.workspace.openTextDocument(uri).then(
+          (doc) => {
+            if (this.panel && doc !== this.document && isPreviewable(doc)) this.follow(doc);
+          },
+          () => undefined,
+        );
+      }),
+      w.onDidCloseTextDocument((doc) => {
+        if (doc === this.document && this.panel) this.post({ type: 'idle', message: `${this.title(doc)} was closed. Open an email to preview it.` });
+      }),
+      deps.fields.onDidChange(() => this.schedule()),
+      deps.connections.onDidChange(() => this.schedule()),
+    );
+    void this.loadSamples();
+  }
+
+  /** Opens the preview beside the editor for `uri` (or the active editor), or brings it forward. */
+  async show(uri?: vscode.Uri): Promise<void> {
+    const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    if (!doc || !isPreviewable(doc)) {
+      throw new Error('Open an email (an HTML file or a library item) first, then run "Ongage: Open Preview to the Side".');
+    }
+    if (!this.panel) {
+      const panel = vscode.window.createWebviewPanel(
+        PREVIEW_VIEW_TYPE,
+        'Preview',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(this.deps.context.extensionUri, 'dist')] },
+      );
+      this.adopt(panel);
+    } else {
+      this.panel.reveal(undefined, true);
+    }
+    this.follow(doc);
+  }
+
+  /** Takes over a panel restored by VS Code after a reload. */
+  restore(panel: vscode.WebviewPanel): void {
+    this.adopt(panel);
+    const doc = vscode.window.activeTextEditor?.document;
+    if (doc && isPreviewable(doc)) this.follow(doc);
+    else this.post({ type: 'idle', message: 'Open an email to preview it.' });
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    this.ready = false;
+    panel.iconPath = vscode.Uri.joinPath(this.deps.context.extensionUri, 'media', 'ongage.svg');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.deps.context.extensionUri, 'dist')] };
+    panel.webview.html = this.html(panel.webview);
+    const subs = [
+      panel.webview.onDidReceiveMessage((m: FromWebview) => void this.receive(m)),
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.visible) this.schedule(0);
+      }),
+    ];
+    panel.onDidDispose(() => {
+      subs.forEach((s) => s.dispose());
+      if (this.panel === panel) {
+        this.panel = undefined;
+        this.document = undefined;
+        clearTimeout(this.timer);
+      }
+    });
+  }
+
+  private follow(doc: vscode.TextDocument): void {
+    this.document = doc;
+    if (this.panel) this.panel.title = `Preview ${this.title(doc)}`;
+    this.schedule(0);
+  }
+
+  private title(doc: vscode.TextDocument): string {
+    return doc.uri.path.split('/').pop() || doc.uri.toString();
+  }
+
+  private schedule(delay = TYPING_DELAY_MS): void {
+    if (!this.panel || !this.document) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.render(), delay);
+  }
+
+  private post(message: ToWebview): void {
+    void this.panel?.webview.postMessage(message);
+  }
+
+  private async receive(m: FromWebview): Promise<void> {
+    try {
+      switch (m.type) {
+        case 'ready':
+          this.ready = true;
+          this.schedule(0);
+          break;
+        case 'selectProfile':
+          if (m.index >= 0 && m.index !== this.profileIndex) {
+            this.profileIndex = m.index;
+            this.schedule(0);
+          }
+          break;
+        case 'openLink':
+          await this.openLink(m.href);
+          break;
+        case 'revealNote':
+          await this.reveal(m.index);
+          break;
+        case 'editSamples':
+          await this.editSamples();
+          break;
+      }
+    } catch (e) {
+      this.deps.log.error(`Preview: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(`Ongage preview: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private async openLink(href: string): Promise<void> {
+    let uri: vscode.Uri | undefined;
+    try {
+      uri = /^(https?|mailto):/i.test(href) ? vscode.Uri.parse(href, true) : undefined;
+    } catch {
+      uri = undefined;
+    }
+    if (!uri) {
+      void vscode.window.showInformationMessage(`The preview does not open "${href}": only web and mailto links open from it.`);
+      return;
+    }
+    await vscode.env.openExternal(uri);
+  }
+
+  private async reveal(index: number): Promise<void> {
+    const note = this.noteTargets[index];
+    const doc = this.document;
+    if (!note || !doc) return;
+    const range = new vscode.Range(doc.positionAt(note.start), doc.positionAt(note.end));
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: range });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  private samplesUri(): vscode.Uri | undefined {
+    const doc = this.document;
+    const folder = (doc && vscode.workspace.getWorkspaceFolder(doc.uri)) ?? vscode.workspace.workspaceFolders?.[0];
+    return folder && vscode.Uri.joinPath(folder.uri, ...SAMPLES_PATH.split('/'));
+  }
+
+  private async editSamples(): Promise<void> {
+    const uri = this.samplesUri();
+    if (!uri) throw new Error(`Open a folder to keep sample profiles in ${SAMPLES_PATH}.`);
+    try {
+      await vscode.workspace.fs.stat(uri);
+    } catch {
+      const base = this.document && this.deps.fields.sample(this.document.uri.toString());
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(samplesTemplate(base)));
+    }
+    await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One });
+  }
+
+  private async loadSamples(text?: string): Promise<void> {
+    const uri = this.samplesUri();
+    let content = text;
+    if (content === undefined && uri) {
+      try {
+        content = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      } catch {
+        content = undefined;
+      }
+    }
+    const parsed = content === undefined ? { profiles: [], errors: [] } : parseSamplesText(content);
+    this.profiles = parsed.profiles;
+    this.sampleErrors = parsed.errors;
+    for (const e of parsed.errors) this.deps.log.warn(e);
+    this.schedule(0);
+  }
+
+  private async render(): Promise<void> {
+    const doc = this.document;
+    if (!this.panel || !doc || !this.ready || !this.panel.visible) return;
+    const version = ++this.version;
+    const uri = doc.uri.toString();
+    const text = doc.getText();
+    const notes: PreviewNote[] = this.sampleErrors.map((message) => ({ message, part: 'html' as const }));
+    let header: string | null = null;
+    let footer: string | null = null;
+    const composed: string[] = [];
+    let subject = '';
+    let preheader = '';
+    if (doc.uri.scheme === DOCUMENT_SCHEME) {
+      const meta = this.deps.documents.meta(uri);
+      subject = meta?.subject ?? '';
+      preheader = meta?.preheader ?? '';
+      if (meta && (meta.headerTemplateId != null || meta.footerTemplateId != null)) {
+        this.post({ type: 'rendering' });
+        const t = await this.deps.documents.composed(uri);
+        if (version !== this.version) return;
+        header = t.header?.html ?? null;
+        footer = t.footer?.html ?? null;
+        if (t.header) composed.push(`header template "${t.header.name}"`);
+        if (t.footer) composed.push(`footer template "${t.footer.name}"`);
+        for (const e of t.errors) {
+          notes.push({ message: `The ${e.which} template ${e.id} could not be read (${e.message}); the preview shows the email without it.`, part: e.which });
+        }
+      }
+    } else {
+      // A file carries no subject of its own; its <title> is what authors put there.
+      const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text);
+      subject = title ? title[1].trim() : '';
+    }
+
+    const base = this.deps.fields.sample(uri) ?? { label: 'sample contact', values: {} };
+    const choices = [base, ...this.profiles.map((p) => overlaySample(base, p))];
+    if (this.profileIndex >= choices.length) this.profileIndex = 0;
+    const chosen = choices[this.profileIndex];
+    try {
+      const rendered = await this.renderer.render(
+        { html: text, header, footer, subject, preheader },
+        { values: chosen.values, fields: this.deps.fields.fields(uri) ?? undefined, inlineCss: vscode.workspace.getConfiguration('ongage').get<boolean>('preview.inlineCss', true) },
+      );
+      // Overtaken by a newer render (the user kept typing), or the panel closed meanwhile.
+      if (!rendered || version !== this.version || !this.panel) return;
+      const { result, ms } = rendered;
+      const targets: Array<{ start: number; end: number } | undefined> = notes.map(() => undefined);
+      for (const n of result.notes) {
+        targets.push(n.part === 'html' ? { start: n.start, end: n.end } : undefined);
+        const pos = n.part === 'html' ? doc.positionAt(n.start) : undefined;
+        notes.push({ message: n.message, part: n.part, line: pos?.line, character: pos?.character });
+      }
+      const content: PreviewContent = {
+        title: this.title(doc),
+        subject: result.subject,
+        preheader: result.preheader,
+        html: result.html,
+        profile: this.profileIndex,
+        profiles: choices.map((c, i) => (i === 0 ? `${c.label} (from the list's fields)` : c.label)),
+        composed,
+        notes,
+        bytes: Buffer.byteLength(result.html, 'utf8'),
+        version,
+      };
+      this.noteTargets = targets;
+      this.deps.log.debug(`Preview of ${content.title} rendered in ${Math.round(ms)} ms (${content.bytes} bytes, ${notes.length} notes)`);
+      this.post({ type: 'content', content });
+    } catch (e) {
+      this.deps.log.error(`Preview of ${this.title(doc)} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      this.post({ type: 'failed', title: `Could not render ${this.title(doc)}`, message: `${e instanceof Error ? e.message : String(e)}. The Ongage log (Ongage: Show Log) has the details.` });
+    }
+  }
+
+  private html(webview: vscode.Webview): string {
+    const dist = vscode.Uri.joinPath(this.deps.context.extensionUri, 'dist');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css'));
+    const nonce = Array.from({ length: 32 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
+    // Emails load their images and fonts from the web and style themselves inline; nothing else runs.
+    const csp = [
+      "default-src 'none'",
+      `img-src ${webview.cspSource} https: http: data:`,
+      `font-src ${webview.cspSource} https: data:`,
+      `style-src ${webview.cspSource} 'unsafe-inline' https:`,
+      `script-src 'nonce-${nonce}'`,
+      'frame-src about: data:',
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Ongage preview</title>
+</head>
+<body>
+<div id="root"></div>
+<script type="module" nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.renderer.dispose();
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

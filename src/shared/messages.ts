@@ -1,0 +1,56 @@
+/**
+ * The messages between the preview webview and the extension host: one typed union each way, imported by both
+ * sides (webview/main.ts and src/extension/preview/). Plain data only: everything crosses postMessage.
+ */
+
+export type PreviewWidth = 'desktop' | 'mobile';
+
+/** A remark on the rendering, with where it comes from (shown under the toolbar; clicking reveals it). */
+export interface PreviewNote {
+  message: string;
+  part: 'html' | 'header' | 'footer' | 'subject' | 'preheader';
+  /** 0-based line and character in the previewed document, for notes on its own HTML. */
+  line?: number;
+  character?: number;
+}
+
+/** Everything the webview shows for one rendering of a document. */
+export interface PreviewContent {
+  /** The document's file name, shown in the toolbar. */
+  title: string;
+  /** The rendered subject and preheader, as an inbox would show them. */
+  subject: string;
+  preheader: string;
+  /** The rendered HTML, CSS inlined, shown in a sandboxed frame (no scripts). */
+  html: string;
+  /** Which sample profile was used, and the ones to choose from. */
+  profile: number;
+  profiles: string[];
+  /** Which header and footer templates were composed in, by name, when any. */
+  composed: string[];
+  notes: PreviewNote[];
+  /** Size of the rendered HTML in bytes (Gmail clips messages over 102 KB). */
+  bytes: number;
+  /** Increases with every rendering, so the webview can tell updates apart in tests and drop stale ones. */
+  version: number;
+}
+
+/** Extension host → webview. */
+export type ToWebview =
+  | { type: 'content'; content: PreviewContent }
+  | { type: 'rendering' }
+  | { type: 'failed'; title: string; message: string }
+  | { type: 'idle'; message: string };
+
+/** Webview → extension host. */
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'selectProfile'; index: number }
+  | { type: 'openLink'; href: string }
+  | { type: 'revealNote'; index: number }
+  | { type: 'editSamples' };
+
+/** The state the webview keeps across reloads (vscode.getState/setState). */
+export interface WebviewState {
+  width: PreviewWidth;
+}

@@ -1,0 +1,110 @@
+// Journey: the live preview. Open an email from the workspace, open the preview beside it, see it rendered with
+// the list's sample contact and its CSS inlined, type and see the preview follow, switch to a sample profile from
+// .ongage/samples.json, then open a library email and see its header and footer templates composed around it.
+import * as assert from 'assert';
+import type { Frame } from 'playwright-core';
+import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
+import { until } from './harness/journey';
+
+const EMAIL = `<!DOCTYPE html>
+<html><head><title>Spring picks for {{first_name:you}}</title>
+<style>.hl { color: #cc0000; } @media (max-width: 480px) { .hl { font-size: 20px; } }</style></head>
+<body>
+<p class="hl">Hello {{first_name:Friend}}</p>
+{{ocx_if plan = Gold}}<p>Gold perks inside</p>{{ocx_else}}<p>Upgrade to Gold</p>{{ocx_endif}}
+<p><a href="https://example.com/unsubscribe?c={{ocx_contact_id}}">Unsubscribe</a></p>
+</body></html>
+`;
+
+const SAMPLES = JSON.stringify({ profiles: [{ label: 'Gold member', values: { first_name: 'Ada', plan: 'Gold' } }] }, null, 2);
+
+describe('e2e: the live preview', function () {
+  const sandbox = useSandbox('preview');
+  const wb = useWorkbench(() => ({
+    name: 'preview',
+    settings: { 'ongage.sandbox.url': sandbox().url, 'ongage.sandbox.autoConnect': true },
+    files: { 'spring.html': EMAIL, '.ongage/samples.json': SAMPLES },
+  }));
+  let w: Workbench;
+
+  /** The preview's own page (toolbar, inbox line, notes) and the frame with the rendered email. */
+  const preview = () => w.waitForFrame('#root .toolbar');
+  const emailFrame = async (): Promise<Frame> => {
+    const p = await preview();
+    return until('the email frame', async () => p.childFrames().find((f) => f.url() === 'about:srcdoc'));
+  };
+  const emailText = async (): Promise<string> => (await emailFrame()).evaluate(() => document.body?.innerText ?? '').catch(() => '');
+  const waitForEmail = (what: string, test: (text: string) => boolean) =>
+    until(what, async () => {
+      const t = await emailText();
+      return test(t) && t;
+    });
+
+  before(async () => {
+    w = wb();
+    await w.openView('Ongage');
+    await w.waitForTreeItem('Newsletter', { timeout: 30000 });
+    await w.openFile('spring.html');
+  });
+
+  it('renders the email beside the editor with the list sample contact, its CSS inlined', async () => {
+    await w.runCommand('Ongage: Open Preview to the Side');
+    await until('the preview tab', async () => (await w.editorTabs()).some((t) => t.startsWith('Preview spring.html')));
+    // The sample contact comes from the sandbox list's fields: first_name has no default (Jane), plan defaults to free.
+    const text = await waitForEmail('the sample contact in the email', (t) => /Hello Jane/.test(t));
+    assert.match(text, /Upgrade to Gold/);
+    assert.doesNotMatch(text, /\{\{/, 'a tag was left unrendered');
+    const style = await (await emailFrame()).locator('p.hl').getAttribute('style');
+    assert.match(style ?? '', /color:\s*#cc0000/, `the <style> rule was not inlined: style="${style}"`);
+    const subject = await (await preview()).locator('.inbox .subject').innerText();
+    assert.strictEqual(subject.trim(), 'Spring picks for Jane');
+    await w.screenshot('rendered');
+  });
+
+  it('follows the editor as you type', async () => {
+    const p = await preview();
+    const before = Number(await p.evaluate(() => document.body.dataset.version));
+    await w.page.locator('.editor-group-container .monaco-editor').first().click();
+    await w.page.keyboard.press('Control+G');
+    await w.page.locator('.quick-input-widget input.input').first().fill(':5:15');
+    await w.page.keyboard.press('Enter');
+    await w.typeInEditor('Well, ');
+    await waitForEmail('the typed words in the preview', (t) => /Well, Hello Jane/.test(t));
+    const after = Number(await p.evaluate(() => document.body.dataset.version));
+    assert.ok(after > before, `the preview did not render again (version ${before} → ${after})`);
+    await w.screenshot('typed');
+  });
+
+  it('switches to a sample profile from .ongage/samples.json', async () => {
+    const p = await preview();
+    await p.locator('#profile').click();
+    await p.locator('#profile li[role="option"]', { hasText: 'Gold member' }).click();
+    const text = await waitForEmail('the Gold member profile', (t) => /Hello Ada/.test(t));
+    assert.match(text, /Gold perks inside/);
+    assert.doesNotMatch(text, /Upgrade to Gold/);
+    await w.screenshot('profile');
+  });
+
+  it('composes the header and footer templates around a library email', async () => {
+    await w.expand('Newsletter');
+    await w.expand('Lifecycle');
+    await w.expand('Onboarding');
+    await w.clickTreeItem('Getting started: day 2');
+    // The preview follows the active editor: the library email replaces the file.
+    await until('the preview of the library email', async () => (await w.editorTabs()).some((t) => t.startsWith('Preview Getting started')));
+    const composed = await until('the composed templates', async () => {
+      const t = await (await preview()).locator('.inbox .composed').innerText().catch(() => '');
+      return /Brand header/.test(t) && /Minimal footer/.test(t) && t;
+    });
+    assert.match(composed, /header template "Brand header" and footer template "Minimal footer"/);
+    const subject = await (await preview()).locator('.inbox .subject').innerText();
+    assert.strictEqual(subject.trim(), 'Three ways to get the most from your gear');
+    const text = await waitForEmail('the library email rendered', (t) => /Register your gear/.test(t));
+    assert.ok(text.indexOf('Harbor & Pine') < text.indexOf('Register your gear'), 'the header template is not above the email');
+    assert.ok(text.lastIndexOf('41 Quay Street') > text.indexOf('Register your gear'), 'the footer template is not below the email');
+    // The profile chosen earlier stays chosen: the header greets the Gold member.
+    assert.match(text, /Hi Ada/);
+    assert.doesNotMatch(text, /\{\{/, 'a tag was left unrendered');
+    await w.screenshot('library-email');
+  });
+});

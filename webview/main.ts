@@ -1,0 +1,182 @@
+/**
+ * The live preview's webview. It shows what the extension host rendered: a toolbar (sample profile, desktop or
+ * mobile width), the inbox line (subject and preheader), notes on the rendering, and the email in a sandboxed
+ * frame that runs no script. Links never navigate the frame: they go to the host, which asks before opening.
+ * The scroll position survives every update, so the preview does not jump while the user types.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import './preview.css';
+import type { FromWebview, PreviewContent, PreviewWidth, ToWebview, WebviewState } from '../src/shared/messages';
+
+interface VsCodeApi {
+  postMessage(message: FromWebview): void;
+  getState(): WebviewState | undefined;
+  setState(state: WebviewState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const state: WebviewState = vscode.getState() ?? { width: 'desktop' };
+const post = (m: FromWebview) => vscode.postMessage(m);
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string>, text?: string): HTMLElementTagNameMap[K];
+function el(tag: string, attrs?: Record<string, string>, text?: string): HTMLElement;
+function el(tag: string, attrs: Record<string, string> = {}, text?: string): HTMLElement {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+const root = document.getElementById('root')!;
+const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Preview' });
+const title = el('span', { class: 'title' });
+const busy = el('vscode-progress-ring', { class: 'busy', 'aria-label': 'Rendering' });
+const profileLabel = el('label', { class: 'profile-label', for: 'profile' }, 'Sample');
+const profile = el('vscode-single-select', { id: 'profile', 'aria-label': 'Sample profile' }) as HTMLElement & { selectedIndex: number };
+const editSamples = el('vscode-button', { secondary: '', title: 'Edit the sample profiles (.ongage/samples.json)' }, 'Edit samples…');
+const desktop = el('vscode-button', { 'data-width': 'desktop', title: 'Desktop width (600 px and wider)' }, 'Desktop');
+const mobile = el('vscode-button', { 'data-width': 'mobile', title: 'Mobile width (375 px)' }, 'Mobile');
+const size = el('vscode-badge', { class: 'size', title: 'Size of the rendered HTML' });
+const sample = el('span', { class: 'group' });
+sample.append(profileLabel, profile, editSamples);
+const widths = el('span', { class: 'group', role: 'group', 'aria-label': 'Width' });
+widths.append(desktop, mobile, size);
+toolbar.append(title, busy, sample, widths);
+
+const inbox = el('div', { class: 'inbox', 'aria-label': 'As an inbox lists it' });
+const subject = el('div', { class: 'subject' });
+const preheader = el('div', { class: 'preheader' });
+const composed = el('div', { class: 'composed' });
+inbox.append(subject, preheader, composed);
+
+const notes = el('ul', { class: 'notes', 'aria-label': 'Notes on the rendering' });
+const message = el('div', { class: 'message', role: 'status' });
+const stage = el('div', { class: 'stage' });
+// No allow-scripts: the email's own scripts never run. allow-same-origin lets this page keep the scroll
+// position and catch link clicks; without scripts in the frame it grants the email nothing.
+const frame = el('iframe', { class: 'email', title: 'Rendered email', sandbox: 'allow-same-origin' });
+stage.append(frame);
+root.append(toolbar, inbox, notes, message, stage);
+
+function applyWidth(width: PreviewWidth): void {
+  state.width = width;
+  vscode.setState(state);
+  stage.dataset.width = width;
+  for (const b of [desktop, mobile]) {
+    if (b.dataset.width === width) b.removeAttribute('secondary');
+    else b.setAttribute('secondary', '');
+    b.setAttribute('aria-pressed', String(b.dataset.width === width));
+  }
+}
+applyWidth(state.width);
+desktop.addEventListener('click', () => applyWidth('desktop'));
+mobile.addEventListener('click', () => applyWidth('mobile'));
+editSamples.addEventListener('click', () => post({ type: 'editSamples' }));
+profile.addEventListener('change', () => post({ type: 'selectProfile', index: profile.selectedIndex }));
+
+let shownProfiles = '';
+let version = -1;
+
+function formatBytes(n: number): string {
+  return n < 1024 ? `${n} B` : `${(n / 1024).toFixed(n < 10240 ? 1 : 0)} KB`;
+}
+
+function show(content: PreviewContent): void {
+  if (content.version <= version) return;
+  version = content.version;
+  document.body.dataset.version = String(version);
+  title.textContent = content.title;
+  subject.textContent = content.subject || '(no subject)';
+  subject.classList.toggle('empty', !content.subject);
+  preheader.textContent = content.preheader;
+  composed.textContent = content.composed.length ? `With ${content.composed.join(' and ')}` : '';
+  size.textContent = formatBytes(content.bytes);
+  size.classList.toggle('over', content.bytes > 102 * 1024);
+  if (content.bytes > 102 * 1024) size.title = 'Over 102 KB: Gmail clips this message';
+  const key = JSON.stringify(content.profiles);
+  if (key !== shownProfiles) {
+    shownProfiles = key;
+    profile.replaceChildren(...content.profiles.map((p) => el('vscode-option', {}, p)));
+  }
+  profile.selectedIndex = content.profile;
+  notes.replaceChildren(
+    ...content.notes.map((n, i) => {
+      const li = el('li');
+      const a = el('a', { href: '#', title: n.line !== undefined ? `Line ${n.line + 1}: show it in the editor` : '' }, n.message);
+      a.addEventListener('click', (e) => {
+        e.preventDefault();
+        post({ type: 'revealNote', index: i });
+      });
+      li.append(n.line !== undefined ? a : el('span', {}, n.message));
+      return li;
+    }),
+  );
+  message.textContent = '';
+  message.hidden = true;
+  busy.hidden = true;
+  stage.hidden = false;
+  setFrame(content.html);
+}
+
+function setFrame(html: string): void {
+  const doc = frame.contentDocument;
+  const x = doc?.scrollingElement?.scrollLeft ?? 0;
+  const y = doc?.scrollingElement?.scrollTop ?? 0;
+  frame.addEventListener(
+    'load',
+    () => {
+      const d = frame.contentDocument;
+      if (!d) return;
+      d.scrollingElement?.scrollTo(x, y);
+      d.addEventListener('click', onFrameClick, true);
+    },
+    { once: true },
+  );
+  frame.srcdoc = html;
+}
+
+function onFrameClick(e: MouseEvent): void {
+  const a = (e.target as Element | null)?.closest?.('a[href]');
+  if (!a) return;
+  e.preventDefault();
+  const href = a.getAttribute('href') ?? '';
+  if (href.startsWith('#')) {
+    frame.contentDocument?.getElementById(href.slice(1))?.scrollIntoView();
+    return;
+  }
+  post({ type: 'openLink', href });
+}
+
+window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
+  const m = event.data;
+  switch (m.type) {
+    case 'content':
+      show(m.content);
+      break;
+    case 'rendering':
+      busy.hidden = false;
+      break;
+    case 'failed':
+      busy.hidden = true;
+      message.hidden = false;
+      message.className = 'message error';
+      message.replaceChildren(el('strong', {}, m.title), el('div', {}, m.message));
+      break;
+    case 'idle':
+      busy.hidden = true;
+      message.hidden = false;
+      message.className = 'message';
+      message.textContent = m.message;
+      stage.hidden = true;
+      break;
+  }
+});
+
+busy.hidden = true;
+message.hidden = true;
+post({ type: 'ready' });
