@@ -160,6 +160,7 @@ Examples:
     .argument('<file>', "the email's HTML")
     .option('--fields <file>', 'the list fields (the JSON `ongage-studio fields --save` writes): types, date formats, defaults and the sample built from them')
     .option('--sample <file>', 'JSON of sample values laid over the built sample, e.g. {"first_name": "Jane", "vip": 1}')
+    .option('--profile <label>', 'a sample profile of the workspace file .ongage/samples.json (the preview\'s Sample list), laid over the built sample before --sample')
     .option('--header <file>', 'a header template, composed right after <body>')
     .option('--footer <file>', 'a footer template, composed right before </body>')
     .option('--no-inline', 'keep the <style> blocks as written (no CSS inlining)')
@@ -173,6 +174,7 @@ Examples:
   $ ongage-studio render email.html > preview.html
   $ ongage-studio render --fields .ongage/fields.json --sample vip.json --subject "Hi {{first_name:there}}" email.html -o preview.html
   $ ongage-studio render --header header.html --footer footer.html --no-inline email.html
+  $ ongage-studio render --fields .ongage/fields.json --profile "Gold member" email.html -o gold.html
 
 Exit codes: 0 rendered (notes do not fail it) · 2 a file or option problem (the message says what to fix).`,
     )

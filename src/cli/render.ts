@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { sampleProfile } from '../core/fields/catalog';
+import { parseSamplesText, SAMPLES_PATH } from '../core/fields/samples';
 import type { ListField } from '../core/language/fields';
 import { LineIndex } from '../core/language/positions';
 import { renderEmail, type RenderNote, type RenderValue } from '../core/render';
@@ -18,6 +19,8 @@ import { CliError, EXIT_OK, line, style, wantsColor, type CliIO } from './io';
 export interface RenderCommandOptions {
   fields?: string;
   sample?: string;
+  /** A profile of the workspace's .ongage/samples.json, by label (as the preview's Sample list offers it). */
+  profile?: string;
   header?: string;
   footer?: string;
   /** False with --no-inline. */
@@ -75,13 +78,32 @@ async function readSample(file: string, cwd: string): Promise<Record<string, Ren
   return parseSampleJson(value, file);
 }
 
+/** The values of profile `label` in `<cwd>/.ongage/samples.json`, the file the editor's preview reads. */
+async function readProfile(label: string, cwd: string): Promise<Record<string, RenderValue>> {
+  const file = path.join(cwd, ...SAMPLES_PATH.split('/'));
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch {
+    throw new CliError(`--profile ${label}: there is no ${SAMPLES_PATH} here (${cwd}). Run from the workspace folder, or pass the values with --sample.`);
+  }
+  const { profiles, errors } = parseSamplesText(text, SAMPLES_PATH);
+  const found = profiles.find((p) => p.label === label);
+  if (!found) {
+    const known = profiles.map((p) => `"${p.label}"`).join(', ') || 'none';
+    throw new CliError(`--profile ${label}: no such profile in ${SAMPLES_PATH} (profiles: ${known}).${errors.length ? ` ${errors[0]}` : ''}`);
+  }
+  return found.values;
+}
+
 export async function runRender(file: string, opts: RenderCommandOptions, io: CliIO): Promise<number> {
   const html = await readText(file, '', io.cwd);
   const header = opts.header ? await readText(opts.header, '--header ', io.cwd) : undefined;
   const footer = opts.footer ? await readText(opts.footer, '--footer ', io.cwd) : undefined;
   const fields: ListField[] | undefined = opts.fields ? await readFieldsFile(path.resolve(io.cwd, opts.fields), opts.fields) : undefined;
+  const profile = opts.profile !== undefined ? await readProfile(opts.profile, io.cwd) : {};
   const given = opts.sample ? await readSample(opts.sample, io.cwd) : {};
-  const values = { ...sampleProfile(fields ?? []).values, ...given };
+  const values = { ...sampleProfile(fields ?? []).values, ...profile, ...given };
 
   const result = renderEmail({ html, header, footer, subject: opts.subject, preheader: opts.preheader }, { values, fields, inlineCss: opts.inline !== false });
 

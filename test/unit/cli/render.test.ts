@@ -82,6 +82,28 @@ describe('cli render', () => {
     assert.match(r.stdout, /Hi Gold,/);
   });
 
+  it('--profile picks a profile of .ongage/samples.json, as the preview does; --sample still wins', async () => {
+    writeFiles(t.dir, { '.ongage/samples.json': JSON.stringify({ profiles: [{ label: 'Gold member', values: { first_name: 'Ada', vip: 1, signup_date: '01/02/2023' } }] }) });
+    const r = await cli(['render', '--fields', 'fields.json', '--profile', 'Gold member', 'email.html'], { cwd: t.dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Hi Ada, /);
+    assert.match(r.stdout, /VIP since Feb 2023 from US/);
+    const both = await cli(['render', '--fields', 'fields.json', '--profile', 'Gold member', '--sample', 'profile.json', 'email.html'], { cwd: t.dir });
+    assert.match(both.stdout, /Hi Gold, /);
+    assert.match(both.stdout, /VIP since Feb 2023/);
+  });
+
+  it('--profile says which profiles exist, or that there is no samples file, with exit 2', async () => {
+    const none = await cli(['render', '--profile', 'Gold', 'email.html'], { cwd: t.dir });
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /--profile Gold: there is no \.ongage\/samples\.json here .*pass the values with --sample/);
+    writeFiles(t.dir, { '.ongage/samples.json': JSON.stringify([{ label: 'Gold member' }, { label: 'Lapsed' }]) });
+    const wrong = await cli(['render', '--profile', 'Gold', 'email.html'], { cwd: t.dir });
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /--profile Gold: no such profile in \.ongage\/samples\.json \(profiles: "Gold member", "Lapsed"\)/);
+    assert.equal(wrong.stdout, '');
+  });
+
   it('--header and --footer are composed in; notes name the template they are in; --no-inline keeps <style>', async () => {
     const r = await cli(['render', '--header', 'header.html', '--footer', 'footer.html', '--no-inline', 'email.html'], { cwd: t.dir });
     assert.equal(r.code, 0, r.stderr);
