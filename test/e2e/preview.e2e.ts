@@ -1,6 +1,6 @@
 // Journey: the live preview. Open an email from the workspace, open the preview beside it, see it rendered with
 // the list's sample contact and its CSS inlined, type and see the preview follow, switch to a sample profile from
-// .ongage/samples.json, then open a library email and see its header and footer templates composed around it.
+// .ongage/samples.json and edit that file, then open a library email and see its header and footer templates composed around it.
 import * as assert from 'assert';
 import type { Frame } from 'playwright-core';
 import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
@@ -85,6 +85,19 @@ describe('e2e: the live preview', function () {
     await w.screenshot('profile');
   });
 
+  it('opens the samples file from the toolbar, and edits to it show as you type', async () => {
+    const p = await preview();
+    await p.locator('vscode-button', { hasText: 'Edit samples' }).click();
+    await until('samples.json in the editor', async () => (await w.editorTabs()).some((t) => t.startsWith('samples.json')));
+    // Line 6 is `        "first_name": "Ada",`: make Ada Adaline, without saving.
+    await w.page.keyboard.press('Control+G');
+    await w.page.locator('.quick-input-widget input.input').first().fill(':6:27');
+    await w.page.keyboard.press('Enter');
+    await w.typeInEditor('line');
+    await waitForEmail('the edited profile', (t) => /Hello Adaline/.test(t));
+    await w.screenshot('samples-edited');
+  });
+
   it('composes the header and footer templates around a library email', async () => {
     await w.expand('Newsletter');
     await w.expand('Lifecycle');
@@ -102,8 +115,8 @@ describe('e2e: the live preview', function () {
     const text = await waitForEmail('the library email rendered', (t) => /Register your gear/.test(t));
     assert.ok(text.indexOf('Harbor & Pine') < text.indexOf('Register your gear'), 'the header template is not above the email');
     assert.ok(text.lastIndexOf('41 Quay Street') > text.indexOf('Register your gear'), 'the footer template is not below the email');
-    // The profile chosen earlier stays chosen: the header greets the Gold member.
-    assert.match(text, /Hi Ada/);
+    // The profile chosen earlier stays chosen, as edited: the header greets the Gold member.
+    assert.match(text, /Hi Adaline/);
     assert.doesNotMatch(text, /\{\{/, 'a tag was left unrendered');
     await w.screenshot('library-email');
   });
