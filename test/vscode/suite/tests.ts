@@ -71,11 +71,14 @@ describe('Ongage Studio in the extension host', () => {
   it('opens one preview panel beside an HTML email, and brings the same panel back when asked again', async () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'html', content: '<p>Hello {{first_name:Friend}}</p>' });
     const editor = await vscode.window.showTextDocument(doc);
+    const previewTabs = () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('ongage.preview'));
     await vscode.commands.executeCommand('ongage.showPreview');
+    // The workbench reports the new tab a moment after the panel is created.
+    for (let i = 0; i < 50 && previewTabs().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     await vscode.commands.executeCommand('ongage.showPreview');
-    const previews = vscode.window.tabGroups.all
-      .flatMap((g) => g.tabs)
-      .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('ongage.preview'));
+    await new Promise((r) => setTimeout(r, 300));
+    const previews = previewTabs();
     assert.strictEqual(previews.length, 1, `preview tabs: ${previews.map((t) => t.label).join(', ')}`);
     assert.match(previews[0].label, /^Preview Untitled/);
     assert.notStrictEqual(previews[0].group.viewColumn, editor.viewColumn, 'the preview is not beside the editor');
