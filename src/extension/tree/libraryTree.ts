@@ -47,6 +47,24 @@ export class LibraryTreeProvider
 
   attach(view: vscode.TreeView<LibraryNode>): void {
     this.view = view;
+    // Remember what the user opened outside a filter, so clearing a filter brings the tree back as it was.
+    this.viewSubscriptions.push(
+      view.onDidExpandElement((e) => {
+        if (!this.filter) this.expanded.add(e.element.key);
+      }),
+      view.onDidCollapseElement((e) => {
+        if (!this.filter) this.expanded.delete(e.element.key);
+      }),
+    );
+  }
+
+  /** Lists and folders the user has open (outside a filter), by node key. */
+  private readonly expanded = new Set<string>();
+  private readonly viewSubscriptions: vscode.Disposable[] = [];
+
+  /** Open while filtering (so matches show); otherwise as the user left it. */
+  private containerState(key: string): vscode.TreeItemCollapsibleState {
+    return this.filter || this.expanded.has(key) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
   }
 
   // ------------------------------------------------------------------------- TreeDataProvider
@@ -64,7 +82,7 @@ export class LibraryTreeProvider
       }
       case 'list': {
         const isDefault = node.profile.listId === node.list.id;
-        const t = new vscode.TreeItem(node.list.name, this.filter ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+        const t = new vscode.TreeItem(node.list.name, this.containerState(node.key));
         t.id = this.treeId(node.key);
         t.iconPath = new vscode.ThemeIcon('list-tree');
         t.description = `${node.list.id}${isDefault ? ' · active list' : ''}`;
@@ -91,8 +109,7 @@ export class LibraryTreeProvider
     const item = this.item(node);
     if (!item) return new vscode.TreeItem('(gone)');
     const folder = item.type === 'folder';
-    const folderState = this.filter ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
-    const t = new vscode.TreeItem(item.name, folder ? folderState : vscode.TreeItemCollapsibleState.None);
+    const t = new vscode.TreeItem(item.name, folder ? this.containerState(node.key) : vscode.TreeItemCollapsibleState.None);
     t.id = this.treeId(node.key);
     t.iconPath = new vscode.ThemeIcon(folder ? 'folder' : item.type === 'template' ? 'layout' : 'mail');
     t.description = item.subject;
@@ -354,7 +371,7 @@ export class LibraryTreeProvider
 
   dispose(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
-    for (const d of this.disposables) d.dispose();
+    for (const d of [...this.disposables, ...this.viewSubscriptions]) d.dispose();
   }
 }
 
