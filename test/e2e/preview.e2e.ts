@@ -8,7 +8,7 @@ import { until } from './harness/journey';
 
 const EMAIL = `<!DOCTYPE html>
 <html><head><title>Spring picks for {{first_name:you}}</title>
-<style>.hl { color: #cc0000; } @media (max-width: 480px) { .hl { font-size: 20px; } }</style></head>
+<style>.hl { color: #cc0000; } @media (max-width: 400px) { .hl { font-size: 20px; } }</style></head>
 <body>
 <p class="hl">Hello {{first_name:Friend}}</p>
 {{ocx_if plan = Gold}}<p>Gold perks inside</p>{{ocx_else}}<p>Upgrade to Gold</p>{{ocx_endif}}
@@ -83,6 +83,20 @@ describe('e2e: the live preview', function () {
     assert.match(text, /Gold perks inside/);
     assert.doesNotMatch(text, /Upgrade to Gold/);
     await w.screenshot('profile');
+  });
+
+  it('shows the email at mobile width, where its media queries apply', async () => {
+    const p = await preview();
+    const frameWidth = async () => (await emailFrame()).evaluate(() => window.innerWidth).catch(() => 0);
+    const fontSize = async () => (await emailFrame()).evaluate(() => getComputedStyle(document.querySelector('p.hl')!).fontSize).catch(() => '');
+    await p.locator('vscode-button', { hasText: 'Mobile' }).click();
+    await until('the 375 px frame', async () => (await frameWidth()) === 375);
+    // The media query stayed in <style> (inlining keeps it), so at 375 px the heading grows.
+    await until('the mobile font size', async () => (await fontSize()) === '20px');
+    await w.screenshot('mobile');
+    await p.locator('vscode-button', { hasText: 'Desktop' }).click();
+    await until('the desktop width', async () => (await frameWidth()) > 400);
+    assert.notStrictEqual(await fontSize(), '20px');
   });
 
   it('opens the samples file from the toolbar, and edits to it show as you type', async () => {

@@ -80,6 +80,9 @@ export class PreviewManager implements vscode.Disposable {
         if (doc === this.document && this.panel) this.post({ type: 'idle', message: `${this.title(doc)} was closed. Open an email to preview it.` });
       }),
       deps.fields.onDidChange(() => this.schedule()),
+      w.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('ongage.preview')) this.schedule(0);
+      }),
       deps.connections.onDidChange(() => this.schedule()),
     );
     void this.loadSamples();
