@@ -27,6 +27,8 @@ export const RULES = [
   { id: 'subject-condition-spaces', default: 'error', description: 'Spaces inside a condition in a subject line (Ongage needs it as one run of text).' },
   { id: 'unknown-field', default: 'warning', description: "A field that is not in the list's fields, the system fields or the dynamic fields." },
   { id: 'date-format-field', default: 'warning', description: '[format=…] on a field that is not a date.' },
+  { id: 'condition-date-format', default: 'warning', description: "A date in a condition on a date field, written in another format than the field's (Fields Setup)." },
+  { id: 'feed-url-field', default: 'error', description: 'A list field in the URL of a static HTML feed (ocx_feed_html), which Ongage fetches once for everyone.' },
   { id: 'missing-unsubscribe', default: 'warning', description: "No unsubscribe link, when the email does not use Ongage's default one." },
   { id: 'html-size', default: 'warning', description: 'HTML over 102 KB: Gmail clips the message.' },
   { id: 'img-alt', default: 'warning', description: 'An image without an alt attribute.' },

@@ -2,9 +2,10 @@
  * Diagnostics as a pure function of the text and its context, so the editor and the command line report
  * exactly the same rule ids, messages, ranges and fixes.
  */
-import type { DocumentKind, Fix, Span, Tag } from './ast';
+import type { Clause, DocumentKind, Fix, FunctionTag, Span, Tag } from './ast';
 import { isSystemDate, isSystemName } from './catalog';
 import { ruleSetting, type LintConfig, type RuleId } from './config';
+import { formatListDate, matchesDateFormat, readOtherDate } from './dates';
 import { nearest } from './distance';
 import type { ListField } from './fields';
 import { attribute, scanHtml } from './html';
@@ -153,8 +154,47 @@ class Linter {
         checkName(tag.name);
         this.dateFormat(tag, byName, dynamic);
       } else if ((tag.type === 'if' || tag.type === 'elseif') && tag.condition) {
-        for (const cl of tag.condition.clauses) if (cl.field) checkName(cl.field);
+        for (const cl of tag.condition.clauses) {
+          if (cl.field) checkName(cl.field);
+          this.conditionDate(cl, byName);
+        }
+      } else if (tag.type === 'function') {
+        this.feedUrl(tag);
       }
+    }
+  }
+
+  /** Ongage reads a date in a condition on a date field in the field's own format (Fields Setup). */
+  private conditionDate(cl: Clause, byName: Map<string, ListField>): void {
+    const field = cl.field && byName.get(cl.field.text);
+    const value = cl.value;
+    if (!field || field.type !== 'date' || !field.format || !value || !this.enabled('condition-date-format')) return;
+    const written = value.text.trim();
+    if (!written || written.includes('{{') || matchesDateFormat(written, field.format)) return;
+    const example = formatListDate(new Date(Date.UTC(2026, 4, 14, 9, 30)), field.format);
+    const date = readOtherDate(written);
+    const fixes = date ? [this.edit(`Write it as ${formatListDate(date, field.format)}`, value.start, value.start + value.text.trimEnd().length, formatListDate(date, field.format, written), true)] : undefined;
+    this.report(
+      'condition-date-format',
+      value,
+      `"${cl.field!.text}" is a date field in the format ${field.format}: write the date that way (e.g. ${example}), or Ongage compares it wrongly.`,
+      fixes,
+    );
+  }
+
+  /** A static HTML feed is fetched once before the launch, for every recipient: list fields in its URL cannot work. */
+  private feedUrl(tag: FunctionTag): void {
+    if (tag.name.text !== 'ocx_feed_html' || !tag.argument || !this.enabled('feed-url-field')) return;
+    const url = tag.argument.params.find((p) => p.key.text === 'url');
+    if (!url || !url.value) return;
+    for (const part of tag.argument.parts) {
+      if (part.type === 'literal' || part.start < url.value.start || part.end > url.value.end) continue;
+      if (isSystemName(part.name.text)) continue;
+      this.report(
+        'feed-url-field',
+        part,
+        `"${part.name.text}" in the URL of a static HTML feed: Ongage fetches ocx_feed_html once before the launch and sends the same HTML to everyone, so list fields in its URL are not filled in. Use a dynamic feed for per-contact content, or remove the field.`,
+      );
     }
   }
 

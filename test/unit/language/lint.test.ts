@@ -75,6 +75,47 @@ describe('language/lint', () => {
     assert.strictEqual(applyFix(text, ds[0].fixes![0]).includes('{{city}}'), true);
   });
 
+  it('a date in a condition on a date field must follow the field format; the fix rewrites an ISO or unambiguous date', () => {
+    const fields = [
+      { name: 'birthday', type: 'date', format: 'dd/mm/yyyy' },
+      { name: 'last_order', type: 'date', format: 'mm/dd/yyyy hh24:mi' },
+      { name: 'city', type: 'string' },
+    ];
+    const check = (cond: string) => {
+      const text = `<p>{{ocx_if ${cond}}}x{{ocx_endif}}</p><a href="{{ocx_unsubscribe_link}}">u</a>`;
+      return run(text, { fields })
+        .filter((d) => d.rule === 'condition-date-format')
+        .map((d) => ({ at: text.slice(d.start, d.end), fix: d.fixes?.[0] && /\{\{ocx_if [^}]*\}\}/.exec(applyFix(text, d.fixes[0]))?.[0], message: d.message }));
+    };
+    assert.deepStrictEqual(check('birthday = 14/05/2026'), []);
+    assert.deepStrictEqual(check('birthday = 4/5/2026'), []);
+    assert.deepStrictEqual(check('last_order > 05/14/2026 09:30'), []);
+    assert.deepStrictEqual(check('last_order > 05/14/2026'), [], 'a date alone for a format with a time');
+    assert.deepStrictEqual(check('birthday is empty'), []);
+    assert.deepStrictEqual(check('city = 2026-05-14'), [], 'not a date field');
+    const [iso] = check('birthday = 2026-05-14');
+    assert.strictEqual(iso.at, '2026-05-14');
+    assert.strictEqual(iso.fix, '{{ocx_if birthday = 14/05/2026}}');
+    assert.match(iso.message, /"birthday" is a date field in the format dd\/mm\/yyyy: write the date that way \(e\.g\. 14\/05\/2026\)/);
+    assert.strictEqual(check('birthday > 05/14/2026')[0].fix, '{{ocx_if birthday > 14/05/2026}}', 'month first, day over 12');
+    assert.strictEqual(check('last_order > 2026-05-14 09:30')[0].fix, '{{ocx_if last_order > 05/14/2026 09:30}}');
+    assert.strictEqual(check('birthday > 2026-5-14 AND city = x')[0].fix, '{{ocx_if birthday > 14/05/2026 AND city = x}}');
+    const [ambiguous] = check('birthday > 31/02/2026');
+    assert.strictEqual(ambiguous.at, '31/02/2026', 'a day the month does not have');
+    assert.strictEqual(ambiguous.fix, undefined);
+    assert.strictEqual(check('last_order > yesterday')[0].fix, undefined);
+    assert.deepStrictEqual(run('{{ocx_if birthday = 2026-05-14}}x{{ocx_endif}}', { fields, config: { rules: { 'condition-date-format': 'off', 'missing-unsubscribe': 'off' } } }), []);
+  });
+
+  it('a list field in the URL of a static HTML feed is an error; system fields and other functions are fine', () => {
+    const text = '{{ocx_feed_html{url=https://feeds.example.com/picks?city={{city}}&m={{ocx_mailing_id}}}}}<a href="{{ocx_unsubscribe_link}}">u</a>';
+    const ds = run(text).filter((d) => d.rule === 'feed-url-field');
+    assert.deepStrictEqual(ds.map((d) => [text.slice(d.start, d.end), d.severity]), [['{{city}}', 'error']]);
+    assert.match(ds[0].message, /fetches ocx_feed_html once before the launch/);
+    assert.deepStrictEqual(run('{{ocx_feed_html{url=https://feeds.example.com/picks}}}<a href="{{ocx_unsubscribe_link}}">u</a>'), []);
+    assert.deepStrictEqual(rules(run('{{ocx_url_encode{https://x.example/?c={{city}}}}}<a href="{{ocx_unsubscribe_link}}">u</a>')).filter((r) => r === 'feed-url-field'), []);
+  });
+
   it('missing unsubscribe: warned unless the default link is on; a quick fix adds one before </body>', () => {
     const text = '<html><body>\n<p>Hi</p>\n</body></html>';
     const [d] = run(text);
