@@ -1,6 +1,6 @@
-// Journey: the template language in the editor, with the sandbox's list fields — type `{{` and accept a field
-// completion, see an unknown field and an unclosed condition reported in Problems, and open a library email whose
-// tags are checked the same way.
+// Journey: the template language in the editor, with the sandbox's list fields — see an unknown field, a date in
+// another format than its field's and an unclosed condition reported in Problems, then type `{{` and accept a
+// field completion.
 import * as assert from 'assert';
 import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
 import { until } from './harness/journey';
@@ -9,6 +9,7 @@ const EMAIL = `<!DOCTYPE html>
 <html><head><title>Spring</title></head>
 <body>
 <p>Hello </p>
+<p>{{ocx_if birthday > 2024-01-31}}Happy belated birthday{{ocx_endif}}</p>
 {{ocx_if plan = Gold}}<p>Thanks for going gold, {{frist_name}}.</p>
 <p><a href="{{ocx_unsubscribe_link}}">Unsubscribe</a></p>
 </body></html>
@@ -31,13 +32,16 @@ describe('e2e: the template language', function () {
     await w.openFile('spring.html');
   });
 
-  it('reports the misspelt field and the unclosed condition in Problems', async () => {
+  it('reports the misspelt field, the date in the wrong format and the unclosed condition in Problems', async () => {
     const rows = await until('both problems', async () => {
       const p = await w.problems();
       return p.some((r) => /frist_name/.test(r)) && p.some((r) => /ocx_if/.test(r) && /endif|closed|unclosed/i.test(r)) && p;
     });
     const unknown = rows.find((r) => /frist_name/.test(r)) ?? '';
     assert.match(unknown, /first_name/, `the unknown-field problem does not suggest first_name: ${unknown}`);
+    // The sandbox list's birthday field is dd/mm/yyyy: the ISO date in the condition is reported.
+    const date = await until('the date-format problem', async () => (await w.problems()).find((r) => /"birthday" is a date field in the format dd\/mm\/yyyy/.test(r)));
+    assert.match(date, /e\.g\. 14\/05\/2026/);
     await w.screenshot('problems');
   });
 
