@@ -99,8 +99,8 @@ export class RenderClient {
     this.pump();
   }
 
-  dispose(): void {
-    this.disposed = true;
+  /** Ends the worker (freeing its memory) and drops pending renders; a later render starts a new worker. */
+  stop(): void {
     this.queued?.pending.resolve(undefined);
     this.queued = undefined;
     if (this.running) {
@@ -110,5 +110,10 @@ export class RenderClient {
     }
     void this.worker?.terminate();
     this.worker = undefined;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.stop();
   }
 }

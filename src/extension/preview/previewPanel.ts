@@ -85,7 +85,6 @@ export class PreviewManager implements vscode.Disposable {
       }),
       deps.connections.onDidChange(() => this.schedule()),
     );
-    void this.loadSamples();
   }
 
   /** Opens the preview beside the editor for `uri` (or the active editor), or brings it forward. */
@@ -134,12 +133,17 @@ export class PreviewManager implements vscode.Disposable {
         this.panel = undefined;
         this.document = undefined;
         clearTimeout(this.timer);
+        // The worker holds the renderer and juice: let it go until the next preview.
+        this.renderer.stop();
       }
     });
   }
 
   private follow(doc: vscode.TextDocument): void {
+    const first = !this.document;
     this.document = doc;
+    // The samples file is found from the followed document's workspace folder.
+    if (first) void this.loadSamples();
     if (this.panel) this.panel.title = `Preview ${this.title(doc)}`;
     this.schedule(0);
   }
@@ -228,7 +232,9 @@ export class PreviewManager implements vscode.Disposable {
     await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One });
   }
 
+  /** Reads the sample profiles (nothing before a preview opens: activation does no file I/O for it). */
   private async loadSamples(text?: string): Promise<void> {
+    if (!this.panel) return;
     const uri = this.samplesUri();
     let content = text;
     if (content === undefined && uri) {

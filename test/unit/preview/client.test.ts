@@ -53,6 +53,14 @@ describe('render worker client', function () {
     await assert.rejects(c.render({ html: 'throw' }, { values: {} }), (e: Error) => e.message === 'Error: broken template');
   });
 
+  it('stop ends the worker and drops pending renders; the next render starts a new worker', async () => {
+    const c = make();
+    const running = c.render({ html: 'x' }, { values: { delay: 200 } });
+    c.stop();
+    assert.strictEqual(await running, undefined);
+    assert.strictEqual((await c.render({ html: 'after' }, { values: {} }))?.result.html, 'AFTER');
+  });
+
   it('after dispose, pending renders resolve to nothing and new ones are refused', async () => {
     const c = make();
     const running = c.render({ html: 'x' }, { values: { delay: 200 } });
