@@ -68,8 +68,10 @@ describe('cli process: lint on files', () => {
     const r = await cli(['lint', '--no-config', '--fields', 'fields.json', '.']);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /^broken\.html:3:12 {2}error {2}unclosed-tag {2}"\{\{first_name" is not closed: add "\}\}"\.$/m);
+    assert.match(r.stdout, /^broken\.html:\d+:\d+ {2}error {2}feed-url-field {2}"first_name" in the URL of a static HTML feed/m);
+    assert.match(r.stdout, /^promo\.html:\d+:\d+ {2}warning {2}condition-date-format {2}"birthday" is a date field/m);
     assert.ok(!r.stdout.includes('✖'));
-    assert.match(r.stderr, /✖ 7 errors and 11 warnings in 7 of 8 files, 1 file skipped\./);
+    assert.match(r.stderr, /✖ 8 errors and 12 warnings in 7 of 8 files, 1 file skipped\./);
   });
 
   it('exits 0 without errors, 2 on a usage problem', async () => {

@@ -307,7 +307,7 @@ export function registerLibraryCommands(d: Deps): void {
     await vscode.env.openExternal(vscode.Uri.parse(url));
   });
 
-  reg('ongage.openItem', 'Opening', async (node?: LibraryNode, opts?: { focus?: boolean }) => {
+  reg('ongage.openItem', 'Opening', async (node?: LibraryNode, opts?: { focus?: boolean; fromTree?: boolean }) => {
     const n = requireItem(node);
     const item = itemOf(n);
     if (item.type === 'folder') {
@@ -317,7 +317,8 @@ export function registerLibraryCommands(d: Deps): void {
     const doc = await vscode.workspace.openTextDocument(itemUri(n.profile.id, n.listId, item));
     // Like the Explorer: a click in the tree opens a preview and leaves the focus in the tree (so F2, Delete and
     // the arrow keys keep working there); from the palette or after creating an item, the editor takes the focus.
-    const fromTree = node !== undefined && view.selection.some((s) => s.key === n.key) && !opts?.focus;
+    // The row's own click says so in its arguments: the selection may reach the extension host after the command.
+    const fromTree = !!opts?.fromTree && !opts.focus;
     // Never over the live preview: when it is the active editor, open the item in the first group (the preview
     // then follows the new editor).
     const active = vscode.window.tabGroups.activeTabGroup.activeTab?.input;

@@ -123,7 +123,7 @@ export class LibraryTreeProvider
     if (item.tagIds && item.tagIds.length) md.appendMarkdown(`Tags: ${item.tagIds.join(', ')}\n\n`);
     if (item.favorite) md.appendMarkdown('Favourite');
     t.tooltip = md;
-    if (!folder) t.command = { command: 'ongage.openItem', title: 'Open', arguments: [node] };
+    if (!folder) t.command = { command: 'ongage.openItem', title: 'Open', arguments: [node, { fromTree: true }] };
     return t;
   }
 
