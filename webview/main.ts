@@ -101,7 +101,8 @@ function show(content: PreviewContent): void {
   const key = JSON.stringify(content.profiles);
   if (key !== shownProfiles) {
     shownProfiles = key;
-    profile.replaceChildren(...content.profiles.map((p) => el('vscode-option', {}, p)));
+    // The option carries its own `selected`, so the control shows the right one once it has read its options.
+    profile.replaceChildren(...content.profiles.map((p, i) => el('vscode-option', i === content.profile ? { selected: '' } : {}, p)));
   }
   profile.selectedIndex = content.profile;
   notes.replaceChildren(
