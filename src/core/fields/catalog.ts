@@ -118,8 +118,13 @@ export function sampleProfile(fields: readonly ListField[], contact?: Record<str
   for (const f of fields) {
     values[f.name] = f.default !== null && f.default !== undefined && f.default !== '' ? f.default : exampleValue(f);
   }
+  // System fields Ongage fills in at send time, with sample values so a preview shows working links and text.
   values.ocx_contact_id = 'sample0000000000000001';
   values.ocx_status = 'Active';
+  values.ocx_mailing_id = '100001';
+  values.ocx_campaign_name = 'Sample campaign';
+  values.ocx_created_date = '2025-01-15 09:30:00';
+  values.ocx_unsubscribe_link = 'https://unsubscribe.example.com/sample';
   if (contact) {
     for (const [k, v] of Object.entries(contact)) {
       if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') values[k] = v;
