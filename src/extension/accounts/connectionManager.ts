@@ -14,14 +14,22 @@ export class ConnectionManager implements vscode.Disposable {
   /** Fires when connections are added, removed, renamed, switched, or their credentials change. */
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
+  /** What this window last wrote (or deleted: undefined) under each credentials key. */
+  private readonly written = new Map<string, string | undefined>();
 
   constructor(
     private readonly state: vscode.Memento,
     private readonly secrets: vscode.SecretStorage,
   ) {
     this.disposables.push(
-      secrets.onDidChange((e) => {
-        if (e.key.startsWith('ongage.credentials.')) this.changed.fire();
+      secrets.onDidChange(async (e) => {
+        if (!e.key.startsWith('ongage.credentials.')) return;
+        // VS Code reports this window's own writes too, sometimes much later: only a change made elsewhere (another
+        // window signing in or out) is news. A repeated report would rebuild the whole tree under the user's cursor.
+        const value = await this.secrets.get(e.key);
+        if (this.written.has(e.key) && this.written.get(e.key) === value) return;
+        this.written.set(e.key, value);
+        this.changed.fire();
       }),
     );
     this.updateContext();
@@ -56,7 +64,9 @@ export class ConnectionManager implements vscode.Disposable {
   async add(profile: Omit<ConnectionProfile, 'id'>, credentials: Credentials): Promise<ConnectionProfile> {
     const all = this.list();
     const created: ConnectionProfile = { ...profile, id: newConnectionId(all.map((p) => p.id)) };
-    await this.secrets.store(secretKey(created.id), JSON.stringify(credentials));
+    const value = JSON.stringify(credentials);
+    this.written.set(secretKey(created.id), value);
+    await this.secrets.store(secretKey(created.id), value);
     await this.state.update(PROFILES_KEY, [...all, created]);
     await this.state.update(ACTIVE_KEY, created.id);
     this.updateContext();
@@ -77,6 +87,7 @@ export class ConnectionManager implements vscode.Disposable {
 
   /** Signs out: the profile goes and its credentials are deleted from secret storage. */
   async remove(id: string): Promise<void> {
+    this.written.set(secretKey(id), undefined);
     await this.secrets.delete(secretKey(id));
     await this.state.update(
       PROFILES_KEY,

@@ -56,7 +56,7 @@ export function registerLibraryCommands(d: Deps): void {
   const selectedItems = (node: LibraryNode | undefined, all: LibraryNode[] | undefined, message: string): ItemNode[] => {
     const nodes = itemsOf(targets(view, node, all));
     if (nodes.length === 0) {
-      log.debug(`No library items to act on: clicked ${node?.kind ?? 'nothing'}, ${all?.length ?? 0} passed, ${view.selection.length} selected`);
+      log.warn(`No library items to act on: clicked ${node?.kind ?? 'nothing'}, ${all?.length ?? 0} passed, ${view.selection.length} selected (${view.selection.map((n) => n.key).join(', ') || 'none'})`);
       throw new Error(message);
     }
     return nodes;

@@ -53,13 +53,17 @@ export class LibraryTreeProvider
         if (!this.filter) this.expanded.add(e.element.key);
       }),
       view.onDidCollapseElement((e) => {
-        if (!this.filter) this.expanded.delete(e.element.key);
+        // Rows of the filtered tree can report their collapse just after the filter is cleared (they share their
+        // element with the unfiltered row): such reports are not the user's and must not close the folder.
+        if (!this.filter && Date.now() > this.settlingUntil) this.expanded.delete(e.element.key);
       }),
     );
   }
 
   /** Lists and folders the user has open (outside a filter), by node key. */
   private readonly expanded = new Set<string>();
+  /** Until then (ms since epoch), collapse reports are the old filtered rows going away, not the user's. */
+  private settlingUntil = 0;
   private readonly viewSubscriptions: vscode.Disposable[] = [];
 
   /** Open while filtering (so matches show); otherwise as the user left it. */
@@ -260,7 +264,9 @@ export class LibraryTreeProvider
   }
 
   setFilter(filter: LibraryFilter | undefined): void {
+    const wasFiltered = !!this.filter;
     this.filter = isFilterActive(filter) ? filter : undefined;
+    if (wasFiltered) this.settlingUntil = Date.now() + 1500;
     this.filterGeneration++;
     for (const lib of this.subscribed) lib.model.setFilter(this.filter);
     void vscode.commands.executeCommand('setContext', 'ongage.filtered', !!this.filter);

@@ -108,8 +108,28 @@ export class Workbench {
   /** Stops Chromium and code-server (the whole process group) and removes the temporary folders. */
   async close(): Promise<void> {
     await this.browser.close().catch(() => undefined);
+    this.keepExtensionLog();
     await this.server.close();
     env.rmTemp(this.folder);
+  }
+
+  /** Copies the extension's Ongage log out of the throwaway profile into the artifacts, for failures to read. */
+  private keepExtensionLog(): void {
+    const found: string[] = [];
+    const walk = (dir: string, depth: number): void => {
+      if (depth > 8) return;
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p, depth + 1);
+        else if (/Ongage\.log$/.test(e.name)) found.push(p);
+      }
+    };
+    try {
+      walk(path.join(this.server.userDataDir, 'logs'), 0);
+      found.forEach((f, i) => fs.copyFileSync(f, path.join(this.artifacts, `ongage-extension${i ? `-${i}` : ''}.log`)));
+    } catch {
+      // No log written (the extension never activated): nothing to keep.
+    }
   }
 
   /** Saves a numbered PNG of the whole page into the journey's artifacts folder; returns its path. */
