@@ -331,8 +331,7 @@ class Inliner {
       if (ti !== undefined) {
         const tag = this.top[ti];
         unitTags = true;
-        if (tag.type === 'if') cond++;
-        else if (tag.type === 'endif') cond = Math.max(0, cond - 1);
+        cond = conditionDepth(cond, tag);
         p = tag.end;
         if (depth === 0 && blank && isKeyword(tag)) flush(p);
         else blank = false;
@@ -345,8 +344,7 @@ class Inliner {
         const end = e === -1 || e + 2 > ce ? ce : e + 2;
         for (const tag of this.tagsIn(p, end)) {
           unitTags = true;
-          if (tag.type === 'if') cond++;
-          else if (tag.type === 'endif') cond = Math.max(0, cond - 1);
+          cond = conditionDepth(cond, tag);
         }
         p = end;
         if (depth === 0 && blank) flush(p);
@@ -359,8 +357,7 @@ class Inliner {
           if (ti !== undefined) {
             const tag = this.top[ti];
             unitTags = true;
-            if (tag.type === 'if') cond++;
-            else if (tag.type === 'endif') cond = Math.max(0, cond - 1);
+            cond = conditionDepth(cond, tag);
             p = tag.end;
             continue;
           }
@@ -421,8 +418,7 @@ class Inliner {
       if (ti !== undefined) {
         const tag = this.top[ti];
         segTags = true;
-        if (tag.type === 'if') cond++;
-        else if (tag.type === 'endif') cond = Math.max(0, cond - 1);
+        cond = conditionDepth(cond, tag);
         p = tag.end;
         continue;
       }
@@ -432,8 +428,7 @@ class Inliner {
         const commentEnd = e === -1 || e + 2 > bodyEnd ? bodyEnd : e + 2;
         for (const tag of this.tagsIn(p, commentEnd)) {
           segTags = true;
-          if (tag.type === 'if') cond++;
-          else if (tag.type === 'endif') cond = Math.max(0, cond - 1);
+          cond = conditionDepth(cond, tag);
         }
         p = commentEnd;
         continue;
@@ -513,4 +508,11 @@ function mergeStyle(written: string, inlined: string): string {
   const lead = inlined.trim().replace(/;?$/, ';');
   const safeLead = quote === "'" ? lead.replace(/'/g, '&#39;') : lead.replace(/"/g, '&quot;');
   return `${m[1]}${quote}${safeLead} ${m[3]}${quote}`;
+}
+
+/** How deep inside ocx_if blocks the scan is after `tag` (an endif without its if does not go below 0). */
+function conditionDepth(depth: number, tag: { type: string }): number {
+  if (tag.type === 'if') return depth + 1;
+  if (tag.type === 'endif') return Math.max(0, depth - 1);
+  return depth;
 }
