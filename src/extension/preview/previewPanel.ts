@@ -19,10 +19,10 @@ export interface PreviewDeps {
   connections: ConnectionManager;
 }
 
-/** Documents the preview can show: library items, and HTML or plain-text files. */
+/** Documents the preview can show: library items and HTML files (a text part has nothing to lay out). */
 export function isPreviewable(doc: vscode.TextDocument): boolean {
   if (doc.uri.scheme === DOCUMENT_SCHEME) return true;
-  return (doc.languageId === 'html' || doc.languageId === 'plaintext') && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote');
+  return doc.languageId === 'html' && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote');
 }
 
 /**
