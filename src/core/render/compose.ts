@@ -8,6 +8,7 @@
  * The composed text is made of slices of the three parts; `segments` says where each slice came from, so notes
  * about the composed email can point into the part the user edits.
  */
+import { spanIndexAt } from './spans';
 
 export type ComposedPart = 'html' | 'header' | 'footer';
 
@@ -207,14 +208,7 @@ export function composeHtml(body: string, header?: string | null, footer?: strin
 
 /** Maps an offset of the composed text to the part and offset it came from (undefined for added line breaks). */
 export function sourceOf(segments: readonly ComposeSegment[], offset: number): { part: ComposedPart; offset: number } | undefined {
-  let lo = 0;
-  let hi = segments.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const s = segments[mid];
-    if (offset < s.start) hi = mid - 1;
-    else if (offset >= s.end) lo = mid + 1;
-    else return { part: s.part, offset: s.offset + (offset - s.start) };
-  }
+  const s = segments[spanIndexAt(segments, offset)];
+  if (s) return { part: s.part, offset: s.offset + (offset - s.start) };
   return undefined;
 }

@@ -50,6 +50,7 @@ import { scanHtml } from '../language/html';
 import { parse, type ParseResult } from '../language/parser';
 import { formatPhpDate, parseDateValue } from './dates';
 import type { RenderNote, RenderOptions, RenderValue } from './types';
+import { spanIndexAt } from './spans';
 
 export type EvaluateNote = Omit<RenderNote, 'part'>;
 
@@ -197,17 +198,7 @@ class Evaluator {
   // -------------------------------------------------------------- setup
 
   private containingTop(offset: number): Tag | undefined {
-    const top = this.top;
-    let lo = 0;
-    let hi = top.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const t = top[mid];
-      if (offset < t.start) hi = mid - 1;
-      else if (offset >= t.end) lo = mid + 1;
-      else return t;
-    }
-    return undefined;
+    return this.top[spanIndexAt(this.top, offset)];
   }
 
   private assignProblems(): void {

@@ -24,6 +24,7 @@ import juice from 'juice/client';
 import type { Tag } from '../language/ast';
 import { scanHtml, type HtmlElement } from '../language/html';
 import { parse, type ParseResult } from '../language/parser';
+import { spanIndexAt, type SpanLike } from './spans';
 
 export interface InlineOutcome {
   /** The inlined template (or the template itself when it could not be inlined). */
@@ -106,7 +107,7 @@ class Inliner {
   private readonly top: Tag[];
   private readonly prefix: string;
   private readonly tagAt = new Map<number, number>();
-  private readonly comments: Array<[number, number]> = [];
+  private readonly comments: SpanLike[] = [];
   private readonly stash: Stash[] = [];
   private readonly preserved = new Set<string>();
 
@@ -207,22 +208,13 @@ class Inliner {
       }
       const e = t.indexOf('-->', s + 4);
       const end = e === -1 ? t.length : e + 3;
-      this.comments.push([s, end]);
+      this.comments.push({ start: s, end });
       p = end;
     }
   }
 
   private inComment(offset: number): boolean {
-    let lo = 0;
-    let hi = this.comments.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const [s, e] = this.comments[mid];
-      if (offset < s) hi = mid - 1;
-      else if (offset >= e) lo = mid + 1;
-      else return true;
-    }
-    return false;
+    return spanIndexAt(this.comments, offset) >= 0;
   }
 
   private inBlock(offset: number): boolean {

@@ -8,6 +8,7 @@ import { composeMapped, sourceOf } from './compose';
 import { evaluateParsed, type EvaluateNote, type EvaluationState } from './evaluate';
 import { inlineTemplate } from './inline';
 import type { RenderInput, RenderNote, RenderOptions, RenderResult } from './types';
+import { spanIndexAt } from './spans';
 
 const text = (s: unknown): string => (typeof s === 'string' ? s : '');
 
@@ -56,15 +57,8 @@ function tagMapper(doc: ParseResult, template: ParseResult): (offset: number) =>
   const out = doc.tags.filter((t) => t.depth === 0);
   const src = template.tags.filter((t) => t.depth === 0);
   return (offset) => {
-    let lo = 0;
-    let hi = out.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (offset < out[mid].start) hi = mid - 1;
-      else if (offset >= out[mid].end) lo = mid + 1;
-      else return src[mid] ? src[mid].start + (offset - out[mid].start) : undefined;
-    }
-    return undefined;
+    const i = spanIndexAt(out, offset);
+    return i >= 0 && src[i] ? src[i].start + (offset - out[i].start) : undefined;
   };
 }
 
