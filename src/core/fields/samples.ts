@@ -81,9 +81,12 @@ export function overlaySample(base: SampleProfile | undefined, profile: SamplePr
   return { label: profile.label, values: { ...(base?.values ?? {}), ...profile.values } };
 }
 
-/** The text of a new samples file, starting from the list's generated sample so every field is there to edit. */
+/**
+ * The text of a new samples file, starting from the list's generated sample so every list field is there to
+ * edit (system `ocx_` fields are left out: Ongage fills them in, and the preview already has sample values).
+ */
 export function samplesTemplate(base: SampleProfile | undefined): string {
-  const values = { ...(base?.values ?? { first_name: 'Jane' }) };
+  const values = Object.fromEntries(Object.entries(base?.values ?? { first_name: 'Jane' }).filter(([k]) => !k.startsWith('ocx_')));
   const profiles = [
     { label: 'Jane (every field set)', values },
     { label: 'No first name', values: { first_name: '' } },

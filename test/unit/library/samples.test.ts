@@ -59,7 +59,7 @@ describe('sample profiles (.ongage/samples.json)', () => {
   });
 
   it('starts a new file from the list sample, and the file reads back', () => {
-    const text = samplesTemplate({ label: 's', values: { first_name: 'Jane', vip: 0 } });
+    const text = samplesTemplate({ label: 's', values: { first_name: 'Jane', vip: 0, ocx_unsubscribe_link: 'https://u.example/s' } });
     const r = parseSamplesText(text);
     assert.deepStrictEqual(r.errors, []);
     assert.deepStrictEqual(r.profiles[0].values, { first_name: 'Jane', vip: 0 });
