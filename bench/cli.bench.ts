@@ -6,6 +6,7 @@
  * Medians of 3 runs.
  */
 import { spawnSync } from 'child_process';
+import { childEnv } from '../scripts/child-env';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -32,7 +33,7 @@ function median(xs: number[]): number {
 
 function timeRun(bundle: string, args: string[], cwd: string): number {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [bundle, ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [bundle, ...args], { cwd, env: childEnv(), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const ms = performance.now() - t0;
   if (r.status !== 0 && r.status !== 1) throw new Error(`lint exited ${r.status}: ${r.stderr}`);
   return ms;

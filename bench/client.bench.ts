@@ -16,6 +16,7 @@
  *    This part takes a little over a minute; BENCH_QUICK=1 skips it.
  */
 import { spawn } from 'child_process';
+import { childEnv } from '../scripts/child-env';
 import * as diagnostics from 'diagnostics_channel';
 import * as path from 'path';
 import type { Report } from './run';
@@ -41,7 +42,7 @@ async function childSandbox(opts: Record<string, unknown>): Promise<{ url: strin
   const script = `require(${JSON.stringify(path.join(__dirname, '..', 'sandbox', 'server.ts'))})
     .startSandbox(${JSON.stringify(opts)})
     .then((sb) => { process.stdout.write(JSON.stringify({ url: sb.url }) + '\\n'); process.on('SIGTERM', () => sb.close().then(() => process.exit(0))); });`;
-  const child = spawn(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: path.join(__dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-r', 'tsx/cjs', '-e', script], { cwd: path.join(__dirname, '..'), env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {

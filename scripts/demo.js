@@ -47,7 +47,7 @@ async function main() {
   if (workbenchPort && !(await env.portIsFree(workbenchPort))) fail(`port ${workbenchPort} is in use; pass another --port or leave it out for a free one.`);
   if (sandboxPort && !(await env.portIsFree(sandboxPort))) fail(`port ${sandboxPort} is in use; pass another --sandbox-port or leave it out.`);
 
-  const setup = spawnSync(process.execPath, [path.join(env.root, 'test', 'e2e', 'setup.js')], { stdio: 'inherit' });
+  const setup = spawnSync(process.execPath, [path.join(env.root, 'test', 'e2e', 'setup.js')], { stdio: 'inherit', env: env.childEnv() });
   if (setup.status !== 0) fail('the setup failed (see above); fix what it says and run `npm run demo` again.');
 
   const logs = path.join(env.artifactsRoot, 'demo');

@@ -6,6 +6,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { childEnv } = require('./child-env');
 
 const root = path.resolve(__dirname, '..');
 const skipE2e = process.argv.includes('--skip-e2e') || process.env.ONGAGE_SKIP_E2E === '1';
@@ -26,7 +27,7 @@ let pending = 0;
 let broken = false;
 
 function run(cmd, args, env) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: childEnv(env) });
   return r.status === null ? 1 : r.status;
 }
 

@@ -1,6 +1,6 @@
 // The harness's own guarantees: servers never outlive the test process, and failures say what happened.
 import * as assert from 'assert';
-import { spawn } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as env from './harness/env';
@@ -72,5 +72,48 @@ describe('e2e harness', function () {
     const p = env.startProcess('broken-server', 'bash', ['-c', 'echo "cannot bind: port taken" >&2; exit 3']);
     const port = await env.freePort();
     await assert.rejects(env.waitForHttp(`http://127.0.0.1:${port}/`, p, 10000), /broken-server exited \(3\)[\s\S]*cannot bind: port taken/);
+  });
+});
+
+describe('e2e harness: installs started from inside `npm run`', function () {
+  this.timeout(120000);
+
+  it('the nested install and its install scripts run on Node 24 and say so in their npm user agent', function () {
+    const p = env.harnessPaths();
+    if (!fs.existsSync(p.node)) throw new Error(`Node 24 is not installed at ${p.node}; node test/e2e/setup.js installs it`);
+    const tmp = env.mkTemp('ongage-nested-install-');
+    const inner = path.join(tmp, 'inner');
+    const outer = path.join(tmp, 'outer');
+    fs.mkdirSync(inner);
+    fs.mkdirSync(outer);
+    const record = path.join(tmp, 'seen.json');
+    // A package with no dependencies (no network) whose install script records what it runs on, as code-server's
+    // postinstall.sh reads the Node version from $npm_config_user_agent.
+    fs.writeFileSync(
+      path.join(inner, 'package.json'),
+      JSON.stringify({
+        name: 'nested-install-probe',
+        version: '1.0.0',
+        private: true,
+        scripts: {
+          install: `node -e "require('fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify({ node: process.version, userAgent: process.env.npm_config_user_agent }))"`,
+        },
+      }),
+    );
+    // The outer package's script calls the harness's nested-install helper, as `npm test` → setup.js does.
+    const envJs = path.join(__dirname, 'harness', 'env.js');
+    fs.writeFileSync(path.join(outer, 'probe.js'), `require(${JSON.stringify(envJs)}).npmInstall(${JSON.stringify(inner)}, { node: ${JSON.stringify(p.node)} });\n`);
+    fs.writeFileSync(path.join(outer, 'package.json'), JSON.stringify({ name: 'outer', version: '1.0.0', private: true, scripts: { probe: 'node probe.js' } }));
+    // The outer npm runs on this (older) Node, as a developer's `npm test` does.
+    const r = spawnSync('npm', ['run', '--silent', 'probe'], {
+      cwd: outer,
+      encoding: 'utf8',
+      env: env.childEnv({}, { node: process.execPath }),
+    });
+    assert.equal(r.status, 0, `npm run probe failed:\n${r.stdout}\n${r.stderr}`);
+    const seen = JSON.parse(fs.readFileSync(record, 'utf8')) as { node: string; userAgent: string };
+    assert.match(seen.node, /^v24\./, `the install script ran on ${seen.node}`);
+    assert.match(seen.userAgent, / node\/v24\./, `the inner npm's user agent names another Node: ${seen.userAgent}`);
+    env.rmTemp(tmp);
   });
 });

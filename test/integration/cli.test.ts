@@ -12,6 +12,7 @@ import * as path from 'path';
 import * as esbuild from 'esbuild';
 import { startSandbox } from '../../sandbox/server';
 import { version } from '../../package.json';
+import { childEnv } from '../../scripts/child-env';
 
 const ROOT = path.resolve(__dirname, '../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/lint');
@@ -31,7 +32,7 @@ let bundle: string;
 /** The environment of a CI job: no Ongage variables unless given, no colour settings. */
 function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(ONGAGE_|NO_COLOR|FORCE_COLOR)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(childEnv())) if (!/^(ONGAGE_|NO_COLOR|FORCE_COLOR)/.test(k)) env[k] = v;
   return { ...env, ...extra };
 }
 

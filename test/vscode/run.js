@@ -119,7 +119,7 @@ async function main() {
       '--server-data-dir', path.join(tmp, 'server-data'),
       '--extensions-dir', path.join(tmp, 'extensions'),
     ],
-    { logFile, env: { ...process.env, ONGAGE_VSCODE_RESULTS: resultsFile } },
+    { logFile, env: env.childEnv({ ONGAGE_VSCODE_RESULTS: resultsFile }, { node: p.node }) },
   );
   let browser;
   try {

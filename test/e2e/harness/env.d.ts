@@ -49,6 +49,8 @@ export function harnessKey(): string;
 export function cacheRoot(): string;
 export function harnessPaths(dir?: string): HarnessPaths;
 export function harnessReady(): boolean;
+export { childEnv } from '../../../scripts/child-env';
+export function npmInstall(dir: string, opts?: { node?: string; extra?: Record<string, string | undefined>; hint?: string }): void;
 export function ensureDebianPackages(opts: { needBuildTools: boolean }): void;
 export function ensureHarness(): HarnessPaths;
 export function buildVsix(): string;

@@ -14,6 +14,7 @@ const fs = require('fs');
 const net = require('net');
 const os = require('os');
 const path = require('path');
+const { childEnv } = require('../../../scripts/child-env');
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const harnessDir = __dirname;
@@ -97,7 +98,7 @@ function harnessReady() {
 
 /** Runs a command to completion with its output shown; throws with `hint` when it fails. */
 function runOrThrow(cmd, args, opts, hint) {
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], env: childEnv(), ...opts });
   if (r.error) throw new Error(`${cmd} ${args.join(' ')} could not start (${r.error.message}). ${hint}`);
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal}). ${hint}`);
 }
@@ -172,12 +173,22 @@ function ensureDebianPackages({ needBuildTools }) {
   }
   log(`installing Debian packages: ${missing.join(', ')}`);
   const prefix = isRoot ? [] : ['sudo', '-n'];
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const env = childEnv({ DEBIAN_FRONTEND: 'noninteractive' });
   const hint = `Install them by hand (${cmd}) and run again.`;
   const [c0, ...rest] = [...prefix, 'apt-get', 'update'];
   runOrThrow(c0, rest, { env }, hint);
   const [c1, ...rest1] = [...prefix, 'apt-get', 'install', '-y', '--no-install-recommends', ...missing];
   runOrThrow(c1, rest1, { env }, hint);
+}
+
+/**
+ * The nested install: `npm ci` (with a lockfile) or `npm install` in `dir`, run by `node` (default: this process's
+ * Node) in an environment without the outer npm's variables (scripts/child-env.js), so the inner npm, its
+ * user agent and every install script it runs see that Node and no other. `extra` is laid over the environment.
+ */
+function npmInstall(dir, { node = process.execPath, extra = {}, hint = '' } = {}) {
+  const args = (fs.existsSync(path.join(dir, 'package-lock.json')) ? ['ci'] : ['install']).concat(['--no-audit', '--no-fund', '--loglevel=error']);
+  runOrThrow('npm', args, { cwd: dir, env: childEnv(extra, { node }) }, hint);
 }
 
 /** A harness version not used for this long (other keys: the harness packages changed since) is removed. */
@@ -226,7 +237,6 @@ function ensureHarness() {
     fs.rmSync(final.dir, { recursive: true, force: true });
     const p = harnessPaths(staging);
     const started = Date.now();
-    const npmArgs = (part) => (fs.existsSync(path.join(harnessDir, part, 'package-lock.json')) ? ['ci'] : ['install']).concat(['--no-audit', '--no-fund', '--loglevel=error']);
     const hint = 'Check that the npm registry is reachable and the disk has about 1 GB free, then run again.';
     try {
       for (const part of parts) {
@@ -237,17 +247,16 @@ function ensureHarness() {
         }
       }
       log(`installing Node 24 into ${staging} (once per harness version)`);
-      runOrThrow('npm', npmArgs('node24'), { cwd: path.join(staging, 'node24') }, hint);
-      const v = spawnSync(p.node, ['--version'], { encoding: 'utf8' });
+      npmInstall(path.join(staging, 'node24'), { hint });
+      const v = spawnSync(p.node, ['--version'], { encoding: 'utf8', env: childEnv() });
       if (!/^v24\./.test(v.stdout || '')) throw new Error(`Node 24 did not install correctly (${p.node} --version printed ${JSON.stringify(v.stdout)}). ${hint}`);
       log('installing code-server with Node 24 (native modules compile: about 5 minutes on 2 cores)');
-      const env = {
-        ...process.env,
-        PATH: `${path.dirname(p.node)}${path.delimiter}${process.env.PATH}`,
-        npm_config_nodedir: p.nodeDir,
-      };
-      runOrThrow('npm', npmArgs('code-server'), { cwd: path.join(staging, 'code-server'), env }, `${hint} The native build also needs Debian's libkrb5-dev, python3, make and g++.`);
-      const cv = spawnSync(p.node, [p.codeServerEntry, '--version'], { encoding: 'utf8', env: codeServerEnv(staging) });
+      npmInstall(path.join(staging, 'code-server'), {
+        node: p.node,
+        extra: { npm_config_nodedir: p.nodeDir },
+        hint: `${hint} The native build also needs Debian's libkrb5-dev, python3, make and g++.`,
+      });
+      const cv = spawnSync(p.node, [p.codeServerEntry, '--version'], { encoding: 'utf8', env: codeServerEnv(staging, p.node) });
       if (cv.status !== 0) throw new Error(`code-server does not start after install: ${cv.stderr || cv.stdout}. ${hint}`);
       fs.writeFileSync(
         p.ready,
@@ -322,7 +331,7 @@ function hookExit() {
  * Starts `cmd args` in a process group of its own, behind harness/guard.js which ends the whole group when this
  * process ends. Output goes to `logFile` (appended). Returns { child, pid, stop(), exited, output() }.
  */
-function startProcess(name, cmd, args, { cwd = root, env = process.env, logFile } = {}) {
+function startProcess(name, cmd, args, { cwd = root, env = childEnv(), logFile } = {}) {
   hookExit();
   let out = '';
   const child = spawn(process.execPath, [guardScript, cmd, ...args], { cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -440,8 +449,8 @@ function writeUserSettings(userDataDir, settings = {}) {
 }
 
 /** Environment for code-server: its config.yaml and data go into the throwaway profile, not the user's home. */
-function codeServerEnv(userDataDir) {
-  return { ...process.env, XDG_CONFIG_HOME: path.join(userDataDir, 'xdg-config'), XDG_DATA_HOME: path.join(userDataDir, 'xdg-data') };
+function codeServerEnv(userDataDir, node = harnessPaths().node) {
+  return childEnv({ XDG_CONFIG_HOME: path.join(userDataDir, 'xdg-config'), XDG_DATA_HOME: path.join(userDataDir, 'xdg-data') }, { node });
 }
 
 function codeServerFlags(userDataDir, extensionsDir) {
@@ -529,6 +538,8 @@ module.exports = {
   cacheRoot,
   harnessPaths,
   harnessReady,
+  childEnv,
+  npmInstall,
   ensureDebianPackages,
   ensureHarness,
   vsixPath,
