@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { OngageClient, OngageClientOptions, OngageError } from '../../../src/core/api';
 import { fail, FakeServer, ok, recordingLogger, Seen, startFakeServer } from './fake-server';
+import { Transport } from '../../../src/core/api/transport';
 
 const CREDS = { username: 'user.uniq7Q@example.com', password: 'pw-Secret-93xZ', accountCode: 'acctK4' };
 const FAST = { baseDelayMs: 2, maxDelayMs: 10 };
@@ -443,15 +444,15 @@ describe('api/client (unit, against an in-test server)', function () {
     });
 
     it('the transport refuses any POST /api/mailings without is_test: true', async () => {
-      const c = make();
-      // Reach the private transport the way a careless caller might.
-      const request = (c as unknown as { request(spec: unknown): Promise<unknown> }).request.bind(c);
+      // The transport itself, as a careless new resource call might use it.
+      const t = new Transport({ baseUrl: srv.url, listId: 10542, credentials: CREDS, logger: log.logger, retry: FAST });
       const e = await expectError(
-        request({ method: 'POST', path: '/api/mailings', scope: 'list', body: { name: 'x', segments: [1] }, what: 'x', action: 'x' }),
+        t.request({ method: 'POST', path: '/api/mailings', scope: 'list', body: { name: 'x', segments: [1] }, what: 'x', action: 'x' }),
       );
       assert.strictEqual(e.kind, 'invalidRequest');
       assert.match(e.message, /not a test/);
       assert.strictEqual(srv.seen.length, 0, 'nothing was sent');
+      t.dispose();
     });
 
     it('checks recipients and inputs before sending', async () => {
