@@ -2,7 +2,7 @@
 // `npm run demo`: one command from a fresh clone to the extension running in a real VS Code workbench in the
 // browser, already connected to the local sandbox.
 // 1. the end-to-end setup (test/e2e/setup.js): Debian packages when missing, Node 24 + code-server in the harness
-//    cache (about 5 minutes the first time, instant afterwards), the VSIX built with `npm run package`;
+//    cache (about 3 minutes the first time, instant afterwards), the VSIX built with `npm run package`;
 // 2. the sandbox (`npm run sandbox` with its seed library) on port 4780, or a free port when 4780 is taken;
 // 3. code-server on 127.0.0.1 with a throwaway profile, the VSIX installed, and the settings ongage.sandbox.url and
 //    ongage.sandbox.autoConnect so the Library shows the sandbox at once.

@@ -90,15 +90,12 @@ describe('e2e harness: installs started from inside `npm run`', function () {
     // A package with no dependencies (no network) whose install script records what it runs on, as code-server's
     // postinstall.sh reads the Node version from $npm_config_user_agent.
     fs.writeFileSync(
+      path.join(inner, 'record.js'),
+      `require('fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify({ node: process.version, userAgent: process.env.npm_config_user_agent }));\n`,
+    );
+    fs.writeFileSync(
       path.join(inner, 'package.json'),
-      JSON.stringify({
-        name: 'nested-install-probe',
-        version: '1.0.0',
-        private: true,
-        scripts: {
-          install: `node -e "require('fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify({ node: process.version, userAgent: process.env.npm_config_user_agent }))"`,
-        },
-      }),
+      JSON.stringify({ name: 'nested-install-probe', version: '1.0.0', private: true, scripts: { install: 'node record.js' } }),
     );
     // The outer package's script calls the harness's nested-install helper, as `npm test` → setup.js does.
     const envJs = path.join(__dirname, 'harness', 'env.js');

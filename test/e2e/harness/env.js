@@ -250,7 +250,7 @@ function ensureHarness() {
       npmInstall(path.join(staging, 'node24'), { hint });
       const v = spawnSync(p.node, ['--version'], { encoding: 'utf8', env: childEnv() });
       if (!/^v24\./.test(v.stdout || '')) throw new Error(`Node 24 did not install correctly (${p.node} --version printed ${JSON.stringify(v.stdout)}). ${hint}`);
-      log('installing code-server with Node 24 (native modules compile: about 5 minutes on 2 cores)');
+      log('installing code-server with Node 24 (native modules compile: about 2 minutes on 2 cores)');
       npmInstall(path.join(staging, 'code-server'), {
         node: p.node,
         extra: { npm_config_nodedir: p.nodeDir },
