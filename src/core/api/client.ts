@@ -260,12 +260,13 @@ export class OngageClient {
 
   /**
    * Saves changes. When the email belongs to a campaign that already launched, Ongage stores a copy with
-   * a new id instead (`copied: true`), unless `overwrite` is set.
+   * a new id instead (`copied: true`), unless `overwrite` is set. `mayCopy` (the email belongs to a campaign)
+   * makes the call unsafe to repeat after an unclear failure: a repeat could store a second copy.
    */
   async updateEmail(
     emailId: number,
     input: EmailInput,
-    opts: CallOptions & { overwrite?: boolean } = {},
+    opts: CallOptions & { overwrite?: boolean; mayCopy?: boolean } = {},
   ): Promise<EmailUpdateResult> {
     const body = emailInputToWire(input);
     if (opts.overwrite) body.overwrite = true;
@@ -275,6 +276,7 @@ export class OngageClient {
       scope: 'list',
       listId: opts.listId,
       body,
+      idempotent: !(opts.mayCopy && !opts.overwrite),
       what: `Email ${emailId}`,
       action: `saving email ${emailId}`,
       signal: opts.signal,

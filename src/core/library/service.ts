@@ -228,25 +228,43 @@ export class LibraryService {
     return item;
   }
 
-  /** Moves and/or renames; the model changes only after the server confirms. */
+  /**
+   * Moves and/or renames; the model changes only after the server confirms. Ongage's move needs both the folder
+   * and the name, so the item is read first and the part not being changed is sent as Ongage has it now (never
+   * the model's possibly stale copy, which would undo someone else's rename or move).
+   */
   async move(id: number, parentId: number, name?: string): Promise<LibraryItem> {
     const item = this.model.get(id);
-    const newName = name ?? item?.name;
-    if (!newName) throw new Error(`Item ${id} is not loaded; refresh the library and try again.`);
     if (item && item.type === 'folder' && parentId !== ROOT && this.model.isInSubtree(parentId, id)) {
       throw new Error(`"${item.name}" cannot move into itself or one of its own subfolders; choose another folder.`);
     }
-    const moved = await this.client.moveEmail(id, { parentId, name: newName }, { listId: this.listId });
+    const current = await this.client.getEmail(id, this.call);
+    return this.sendMove(id, parentId, name ?? current.name, item, current);
+  }
+
+  /** Renames, keeping the folder the item is in on Ongage now. */
+  async rename(id: number, name: string): Promise<LibraryItem> {
+    const item = this.model.get(id);
+    const current = await this.client.getEmail(id, this.call);
+    return this.sendMove(id, current.parentId || ROOT, name, item, current);
+  }
+
+  private async sendMove(id: number, parentId: number, name: string, item: LibraryItem | undefined, current: Email): Promise<LibraryItem> {
+    if (!name) throw new Error(`Item ${id} has no name on Ongage; give it one.`);
+    const moved = await this.client.moveEmail(id, { parentId, name }, { listId: this.listId });
+    const fallback = toLibraryItem(current) ?? (item as LibraryItem);
     const next = toLibraryItem(moved);
-    const result = next ? { ...item, ...next } : { ...(item as LibraryItem), parentId, name: newName };
+    const result = next ? { ...item, ...next } : { ...fallback, parentId, name };
     this.apply([result], item?.parentId);
     return result;
   }
 
-  rename(id: number, name: string): Promise<LibraryItem> {
-    const item = this.model.get(id);
-    if (!item) return Promise.reject(new Error(`Item ${id} is not loaded; refresh the library and try again.`));
-    return this.move(id, item.parentId, name);
+  /** Puts what Ongage says about an item into the model (after a save changed its name, say); the tree follows. */
+  upsertFromServer(e: Email): void {
+    const prev = this.model.get(e.id);
+    const next = toLibraryItem(e);
+    if (!next) return;
+    this.apply([{ ...prev, ...next }], prev?.parentId);
   }
 
   async toggleFavorite(id: number): Promise<LibraryItem> {
