@@ -87,8 +87,9 @@ export function parseLintConfig(value: unknown, source = LINT_CONFIG_PATH): Conf
   }
   const obj = value as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    if (key !== 'rules' && key !== 'dynamicFields' && key !== '$schema') {
-      errors.push(`${source}: unknown key "${key}" (expected "rules" and "dynamicFields").`);
+    // "sends" (the allowlist and threshold of sends) is read and checked by src/core/send/guards.ts.
+    if (key !== 'rules' && key !== 'dynamicFields' && key !== 'sends' && key !== '$schema') {
+      errors.push(`${source}: unknown key "${key}" (expected "rules", "dynamicFields" and "sends").`);
     }
   }
   if (obj.rules !== undefined) {

@@ -9,6 +9,7 @@ import * as path from 'path';
 import Ajv from 'ajv';
 import { parseLintConfig, RULES } from '../../../src/core/language/config';
 import { parseSamples } from '../../../src/core/fields/samples';
+import { parseSendConfig } from '../../../src/core/send/guards';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const load = (name: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'media', 'schemas', name), 'utf8'));
@@ -19,7 +20,7 @@ function validator(name: string) {
 }
 
 describe('JSON schemas of the workspace files', () => {
-  it('package.json points VS Code at both schemas, and the VSIX ships them', () => {
+  it('package.json points VS Code at the schemas, and the VSIX ships them', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     const v = pkg.contributes.jsonValidation as Array<{ fileMatch: string; url: string }>;
     assert.deepStrictEqual(
@@ -27,6 +28,7 @@ describe('JSON schemas of the workspace files', () => {
       [
         ['**/.ongage/lint.json', './media/schemas/lint.schema.json'],
         ['**/.ongage/samples.json', './media/schemas/samples.schema.json'],
+        ['**/.ongage/sends.json', './media/schemas/sends.schema.json'],
       ],
     );
     assert.match(fs.readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8'), /^!media\/schemas\/\*\.json$/m);
@@ -51,10 +53,33 @@ describe('JSON schemas of the workspace files', () => {
       [{ rules: { 'http-link': 'loud' } }, false],
       [{ dynamicFields: 'receipt_id' }, false],
       [{ extra: 1 }, false],
+      [{ sends: { allowlist: ['@example.com'], confirmAbove: 3 } }, true],
     ];
     for (const [value, ok] of cases) {
       assert.strictEqual(valid(value), ok, `schema on ${JSON.stringify(value)}`);
       assert.strictEqual(parseLintConfig(value).errors.length === 0, ok, `reader on ${JSON.stringify(value)}`);
+    }
+  });
+
+  it('sends.json and the "sends" section of lint.json: the schemas and the reader agree', () => {
+    const sends = validator('sends.schema.json');
+    const lint = validator('lint.schema.json');
+    const cases: Array<[unknown, boolean]> = [
+      [{}, true],
+      [{ allowlist: ['@example.com', 'qa@agency.io'], confirmAbove: 5 }, true],
+      [{ allowlist: [], confirmAbove: 0 }, true],
+      [{ allowlist: '@example.com' }, false],
+      [{ allowlist: ['two words'] }, false],
+      [{ allowlist: ['a@b@c.com'] }, false],
+      [{ confirmAbove: -1 }, false],
+      [{ confirmAbove: 2.5 }, false],
+      [{ confirmAbove: '5' }, false],
+      [{ allowList: ['@example.com'] }, false],
+    ];
+    for (const [value, ok] of cases) {
+      assert.strictEqual(sends(value), ok, `sends schema on ${JSON.stringify(value)}`);
+      assert.strictEqual(lint({ sends: value }), ok, `lint schema on ${JSON.stringify(value)}`);
+      assert.strictEqual(parseSendConfig(value, 'sends.json').errors.length === 0, ok, `reader on ${JSON.stringify(value)}`);
     }
   });
 
