@@ -1,0 +1,216 @@
+/**
+ * Pull: a list's library (or one folder of it) written as files into a workspace folder that mirrors Ongage's
+ * folders, and `.ongage/manifest.json` recording the base of each item. Editor-free.
+ *
+ * One whole-library listing gives the structure and, where Ongage includes it, the content; items whose content
+ * the listing left out are read one by one within the limiter. A pull into a folder pulled before is a three-way
+ * update: items changed only in Ongage are rewritten, items changed here are left alone, and an item changed on
+ * both sides is replaced only when the caller's `overwrite` says so for that item (the default keeps the file).
+ */
+import { promises as fsp } from 'fs';
+import * as path from 'path';
+import type { OngageClient } from '../api/client';
+import type { Email } from '../api/types';
+import { partsHash, partsOf, serializeSettings, type EmailParts } from '../library/parts';
+import { absPath, scanLocal } from './local';
+import { ensureBaseDir, readManifest, removeBase, writeBase, writeManifest, MANIFEST_VERSION, type Manifest, type ManifestFolder, type ManifestItem, type PartPaths } from './manifest';
+import { NameRegistry, joinRel, partFiles } from './naming';
+import { isoOf, isSyncable, pool, readRemote, statusFrom, type SyncEntry, type SyncStatus } from './state';
+
+export class SyncError extends Error {
+  override readonly name = 'SyncError';
+}
+
+export interface PullOptions {
+  client: OngageClient;
+  /** The workspace folder to write into (created when missing). */
+  dir: string;
+  listId: number;
+  /** Pull one folder and what is under it instead of the whole list (0 or absent = the whole list). */
+  folderId?: number;
+  /** The connection's name, recorded in the manifest (never a credential). */
+  connectionName: string;
+  /**
+   * Asked once with every item changed on both sides (and items deleted on one side and changed on the other):
+   * the ids whose local files may be replaced by Ongage's version. Absent: keep every local change.
+   */
+  overwrite?: (conflicts: SyncEntry[]) => Promise<Iterable<number>> | Iterable<number>;
+  /** Pull only these items (ids); the rest of the folder stays as it is. */
+  only?: Iterable<number>;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+}
+
+export interface PullResult {
+  dir: string;
+  manifest: Manifest;
+  /** Items written for the first time. */
+  added: SyncEntry[];
+  /** Items rewritten with Ongage's newer version. */
+  updated: SyncEntry[];
+  /** Items deleted in Ongage whose (unchanged) local files were removed. */
+  removed: SyncEntry[];
+  /** Conflicts left as they are (the local files kept). */
+  kept: SyncEntry[];
+  /** Local changes not yet pushed, left alone. */
+  localChanges: SyncEntry[];
+  /** Items read one by one because the listing left their content out. */
+  contentReads: number;
+  status: SyncStatus;
+}
+
+/** Files to write for a parts object. */
+export async function writeParts(dir: string, files: PartPaths, parts: EmailParts): Promise<void> {
+  await Promise.all([
+    fsp.writeFile(absPath(dir, files.html), parts.html, 'utf8'),
+    fsp.writeFile(absPath(dir, files.text), parts.text, 'utf8'),
+    fsp.writeFile(absPath(dir, files.settings), serializeSettings(parts.settings), 'utf8'),
+  ]);
+}
+
+export async function removeParts(dir: string, files: PartPaths): Promise<void> {
+  await Promise.all(Object.values(files).map((f) => fsp.rm(absPath(dir, f), { force: true })));
+}
+
+export function manifestItemOf(e: Email & { type: ManifestItem['type'] }, m: Pick<Manifest, 'list' | 'connection'>, files: PartPaths, parts: EmailParts): ManifestItem {
+  return { id: e.id, type: e.type, list: e.listId ?? m.list, connection: m.connection, name: e.name, parentId: e.parentId || 0, modified: isoOf(e.modified), hash: partsHash(parts), files };
+}
+
+export async function pullToFolder(o: PullOptions): Promise<PullResult> {
+  const dir = path.resolve(o.dir);
+  const rootId = o.folderId ?? 0;
+  const existing = await readManifest(dir);
+  if (existing && (existing.list !== o.listId || existing.root.folderId !== rootId)) {
+    const was = existing.root.folderId ? `folder ${existing.root.folderId} ("${existing.root.name}") of list ${existing.list}` : `list ${existing.list}`;
+    throw new SyncError(`${dir} already holds ${was} (its .ongage/manifest.json says so). Pull that again, or choose an empty folder for ${rootId ? `folder ${rootId}` : `list ${o.listId}`}.`);
+  }
+  await fsp.mkdir(dir, { recursive: true });
+  const tracked = new Map((existing?.items ?? []).map((i) => [i.id, i]));
+  o.onProgress?.('Reading the library…');
+  let remote;
+  try {
+    remote = await readRemote(o.client, o.listId, rootId, (e) => !tracked.has(e.id) || isoOf(e.modified) !== tracked.get(e.id)?.modified, {
+      signal: o.signal,
+      onProgress: (n, total) => o.onProgress?.(`Reading the library… ${n}${total !== undefined ? ` of ${total}` : ''} items`),
+    });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ROOT_GONE') throw new SyncError((e as Error).message);
+    throw e;
+  }
+  const rootEmail = rootId ? remote.byId.get(rootId) : undefined;
+  if (rootId && rootEmail?.type !== 'folder') throw new SyncError(`Item ${rootId} of list ${o.listId} is not a folder. Pull its folder, or the whole list.`);
+
+  const manifest: Manifest = existing
+    ? { ...existing, items: [...existing.items], folders: [...existing.folders] }
+    : { version: MANIFEST_VERSION, connection: o.connectionName, list: o.listId, root: { folderId: rootId, name: rootEmail?.name ?? '' }, synced: '', folders: [], items: [] };
+  manifest.connection = o.connectionName;
+  if (rootEmail) manifest.root = { folderId: rootId, name: rootEmail.name };
+
+  const scan = await scanLocal(dir, existing);
+  const status = await statusFrom(dir, manifest, remote, scan.added, scan.paths);
+
+  // Names: everything on disk and in the manifest is taken.
+  const names = new NameRegistry();
+  for (const p of scan.paths) names.reservePath(p);
+  for (const it of manifest.items) for (const f of Object.values(it.files)) names.reservePath(f);
+  for (const f of manifest.folders) names.reservePath(f.path);
+
+  // Folders: known ones keep their path; new ones get a safe, unique name under their parent's.
+  const folderPath = new Map<number, string>([[rootId, '']]);
+  for (const f of manifest.folders) if (remote.under.has(f.id)) folderPath.set(f.id, f.path);
+  const remoteFolders = [...remote.under].map((id) => remote.byId.get(id) as Email).filter((e) => e.type === 'folder');
+  const pathOf = (id: number, guard = 0): string => {
+    const known = folderPath.get(id);
+    if (known !== undefined) return known;
+    const f = remote.byId.get(id);
+    if (!f || guard > 64) return '';
+    const parent = pathOf(f.parentId || 0, guard + 1);
+    const p = joinRel(parent, names.claimFolder(parent, f.name, f.id));
+    folderPath.set(id, p);
+    return p;
+  };
+  for (const f of remoteFolders.sort((a, b) => a.id - b.id)) pathOf(f.id);
+  manifest.folders = remoteFolders.map((f): ManifestFolder => ({ id: f.id, name: f.name, parentId: f.parentId || 0, path: folderPath.get(f.id) as string }));
+
+  const only = o.only ? new Set(o.only) : undefined;
+  const wanted = (e: SyncEntry): boolean => !only || (e.id !== undefined && only.has(e.id));
+  const conflicts = status.entries.filter((e) => e.state === 'conflict' && wanted(e));
+  const overwrite = new Set(conflicts.length && o.overwrite ? await o.overwrite(conflicts) : []);
+
+  const result: PullResult = { dir, manifest, added: [], updated: [], removed: [], kept: [], localChanges: [], contentReads: remote.contentReads, status };
+  const byId = new Map(manifest.items.map((i) => [i.id, i]));
+  const writes: Array<{ entry: SyncEntry; files: PartPaths; parts: EmailParts; remote: Email & { type: ManifestItem['type'] } }> = [];
+  const removals: SyncEntry[] = [];
+  const fresh: Array<{ e: SyncEntry; r: Email & { type: ManifestItem['type'] } }> = [];
+  for (const e of status.entries) {
+    if (!wanted(e)) continue;
+    const r = e.remote && isSyncable(e.remote) ? e.remote : undefined;
+    switch (e.state) {
+      case 'remoteAdded':
+        if (r) fresh.push({ e, r });
+        break;
+      case 'remoteModified':
+        if (r && e.files) {
+          writes.push({ entry: e, files: e.files, parts: partsOf(r), remote: r });
+          result.updated.push(e);
+        }
+        break;
+      case 'remoteDeleted':
+      case 'gone':
+        removals.push(e);
+        if (e.state === 'remoteDeleted') result.removed.push(e);
+        break;
+      case 'unchanged':
+        // Same content on both sides: the base follows (Ongage's modified may have moved without a change).
+        if (r && e.id !== undefined && e.remoteHash !== undefined) {
+          const b = byId.get(e.id);
+          if (b) byId.set(e.id, { ...b, name: r.name, parentId: r.parentId || 0, modified: isoOf(r.modified), hash: e.remoteHash });
+        }
+        break;
+      case 'conflict':
+        if (e.id !== undefined && overwrite.has(e.id)) {
+          if (e.conflict === 'deletedThere') {
+            removals.push(e);
+            result.removed.push(e);
+          } else if (r && e.files) {
+            writes.push({ entry: e, files: e.files, parts: partsOf(r), remote: r });
+            result.updated.push(e);
+          }
+        } else result.kept.push(e);
+        break;
+      default:
+        result.localChanges.push(e);
+    }
+  }
+
+  // New items take their names in id order: the older item keeps the plain name, whatever the listing's order.
+  for (const { e, r } of fresh.sort((a, b) => a.r.id - b.r.id)) {
+    const d = pathOf(r.parentId || 0);
+    const files = partFiles(d, names.claimItem(d, r.name, r.id));
+    writes.push({ entry: { ...e, files }, files, parts: partsOf(r), remote: r });
+    result.added.push({ ...e, files });
+  }
+
+  o.onProgress?.(`Writing ${writes.length} item${writes.length === 1 ? '' : 's'}…`);
+  const dirs = new Set<string>();
+  for (const w of writes) dirs.add(path.dirname(absPath(dir, w.files.html)));
+  for (const f of manifest.folders) dirs.add(absPath(dir, f.path));
+  for (const d of [...dirs].sort()) await fsp.mkdir(d, { recursive: true });
+  await ensureBaseDir(dir);
+  await pool(writes, 32, async (w) => {
+    await writeParts(dir, w.files, w.parts);
+    await writeBase(dir, w.remote.id, w.parts);
+    byId.set(w.remote.id, manifestItemOf(w.remote, manifest, w.files, w.parts));
+  });
+  await pool(removals, 32, async (e) => {
+    if (e.files) await removeParts(dir, e.files);
+    if (e.id !== undefined) {
+      await removeBase(dir, e.id);
+      byId.delete(e.id);
+    }
+  });
+  manifest.items = [...byId.values()];
+  manifest.synced = new Date().toISOString();
+  await writeManifest(dir, manifest);
+  return result;
+}
