@@ -4,7 +4,7 @@
  * recipient (contact fields, then message_dynamic_fields, then the recipient's own dynamic fields).
  */
 import { ContactRec, EmailRec, OutboxEntry, SendKind, Store } from './model';
-import { emailHash, FieldDef, personalize } from './personalize';
+import { emailHash, FieldDef, personalize, rawUrlEncode } from './personalize';
 
 export interface MessageParts {
   subject: string;
@@ -78,22 +78,40 @@ export interface SendSpec {
   now: number;
 }
 
-function contactValues(c: ContactRec | undefined, email: string): Record<string, unknown> {
-  return { ...(c ? c.fields : {}), email };
+/** Where `{{ocx_unsubscribe_link}}` points for one recipient of one send (the sandbox's unsubscribe page). */
+export function unsubscribeLink(baseUrl: string, listId: number, mailingId: number, recipient: string): string {
+  return `${baseUrl}/__sandbox/unsubscribe?list=${listId}&m=${mailingId}&e=${encodeURIComponent(recipient)}`;
+}
+
+/**
+ * A contact's values: its stored fields, with the list default of each field it has no value for (Ongage fills
+ * the default in when a contact is added without one; a value stored empty stays empty, so fallbacks apply). A
+ * recipient who is not a contact has no stored values, so no defaults either.
+ */
+function contactValues(c: ContactRec | undefined, email: string, fields: Map<string, FieldDef>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  if (c) {
+    for (const f of fields.values()) {
+      if (f.default !== null && f.default !== undefined && String(f.default).trim() !== '' && c.fields[f.name] === undefined) values[f.name] = f.default;
+    }
+    Object.assign(values, c.fields);
+  }
+  values.email = email;
+  return values;
 }
 
 export function deliver(store: Store, spec: SendSpec): OutboxEntry[] {
-  const fieldDefs = new Map<string, FieldDef>(store.fields(spec.listId).map((f) => [f.name, { name: f.name, type: f.type, format: f.format }]));
+  const fieldDefs = new Map<string, FieldDef>(store.fields(spec.listId).map((f) => [f.name, { name: f.name, type: f.type, format: f.format, default: f.default }]));
   const html = spec.defaultUnsubscribe ? addDefaultUnsubscribe(spec.parts.html) : spec.parts.html;
   const out: OutboxEntry[] = [];
   for (const recipient of spec.recipients) {
     const contact = store.contactByEmail(spec.listId, recipient);
     const values = {
-      ...contactValues(contact, recipient),
+      ...contactValues(contact, recipient, fieldDefs),
       ...spec.globalFields,
       ...(spec.perRecipient.get(recipient.toLowerCase()) ?? {}),
     };
-    const unsubscribe = `${spec.baseUrl}/__sandbox/unsubscribe?list=${spec.listId}&m=${spec.mailingId}&e=${encodeURIComponent(recipient)}`;
+    const unsubscribe = unsubscribeLink(spec.baseUrl, spec.listId, spec.mailingId, recipient);
     const system: Record<string, unknown> = {
       ocx_contact_id: contact?.id ?? '',
       ocx_list_id: spec.listId,
@@ -118,12 +136,16 @@ export function deliver(store: Store, spec: SendSpec): OutboxEntry[] {
       ocx_bounce_date: contact?.ocx_bounce_date ?? '',
       ocx_complaint_date: contact?.ocx_complaint_date ?? '',
       ocx_import_id: contact?.ocx_import_id ?? '',
+      // The send time, for {{ocx_now[format=…]}} (the renderer's reading: the project's catalog and the corpus use it).
+      ocx_now: new Date(spec.now * 1000),
       ocx_unsubscribe_link: unsubscribe,
-      ocx_unsubscribe_link_encoded: encodeURIComponent(unsubscribe),
+      ocx_unsubscribe_link_encoded: rawUrlEncode(unsubscribe),
     };
     // A test email to an address that is not a contact of the list gets no fallbacks (Ongage's documented behaviour).
     const ctx = { values, system, fields: fieldDefs, applyFallbacks: spec.kind !== 'test' || !!contact };
-    const subject = personalize(spec.parts.subject, ctx);
+    // The subject, pre-header and text part are plain text: values go in as they are.
+    const plain = { ...ctx, kind: 'text' as const };
+    const subject = personalize(spec.parts.subject, plain);
     out.push({
       id: store.data.nextId.outbox++,
       kind: spec.kind,
@@ -137,9 +159,9 @@ export function deliver(store: Store, spec: SendSpec): OutboxEntry[] {
       from_address: spec.from.from_address,
       reply_address: spec.from.reply_address,
       subject: spec.prependTest ? `[TEST] ${subject}` : subject,
-      preheader: personalize(spec.parts.preheader, ctx),
-      html: personalize(html, ctx),
-      text: personalize(spec.parts.text, ctx),
+      preheader: personalize(spec.parts.preheader, plain),
+      html: personalize(html, { ...ctx, kind: 'html' }),
+      text: personalize(spec.parts.text, plain),
       sent_at: spec.now,
       scheduled_for: spec.scheduledFor,
     });

@@ -5,8 +5,17 @@
  *   {{ocx_if …}} / {{ocx_elseif …}} / {{ocx_else}} / {{ocx_endif}} (nestable) with = != > < >= <= contains
  *   begins_with ends_with (any of them negated with a leading !), is empty, is null, joined by upper-case AND / OR,
  *   ocx_ system fields, and the functions ocx_url_encode{…}, ocx_generate_hash{…} / ocx_custom_hash.
- * Values placed in the query string of an href/src attribute are URL-encoded, as Ongage does.
  * Anything it cannot read is left as text; it never throws.
+ *
+ * It takes the project's readings where Ongage's help is silent (ARCHITECTURE.md, "Template language"), so a
+ * delivered message is what the editor's preview showed (test/integration/delivery-agreement.test.ts checks it):
+ * - In HTML, values are HTML-escaped (`& < > " '`); inside `<style>`/`<script>` a `</` becomes `<\/`. Values in
+ *   the query string (after the `?`) of an `href`/`src` attribute are percent-encoded as PHP's rawurlencode does
+ *   (RFC 3986), except `ocx_unsubscribe_link` and `ocx_unsubscribe_link_encoded`. Subjects, pre-headers and text
+ *   parts get values as they are. `ocx_url_encode{…}` encodes like rawurlencode.
+ * - Booleans read as 1/0. `is empty` and `is null` both mean "has no value"; an empty field satisfies no other
+ *   comparison (so `!=` and `!contains` hold). A condition's value is trimmed, one pair of quotes is removed and,
+ *   in HTML, basic entities are decoded.
  */
 import { createHash } from 'crypto';
 
@@ -14,6 +23,8 @@ export interface FieldDef {
   name: string;
   type: string;
   format: string | null;
+  /** The list-level default (Fields Setup), filled in for a contact that has no value for the field. */
+  default?: string | null;
 }
 
 export interface ResolveContext {
@@ -25,12 +36,18 @@ export interface ResolveContext {
   fields?: Map<string, FieldDef>;
   /** False for a test send to an address that is not a contact of the list: fallbacks then do not apply. */
   applyFallbacks?: boolean;
+  /** What is being personalized: an HTML body (values escaped and URL-encoded by where they sit, the default) or
+   * plain text (a subject, a pre-header, a text part: values as they are). */
+  kind?: 'html' | 'text';
 }
+
+/** How a tag's value is written where the tag sits. */
+type Mode = 'html' | 'url' | 'raw' | 'plain';
 
 type Node =
   | { t: 'text'; v: string }
-  | { t: 'field'; name: string; format: string | null; fallback: Node[] | null; encode: boolean }
-  | { t: 'func'; name: string; arg: string; encode: boolean }
+  | { t: 'field'; name: string; format: string | null; fallback: Node[] | null; mode: Mode }
+  | { t: 'func'; name: string; arg: string }
   | { t: 'if'; branches: { cond: string | null; body: Node[] }[] };
 
 interface Token {
@@ -92,32 +109,102 @@ function tokenize(s: string): Token[] {
   return out;
 }
 
-/** Ranges [from, to) of the query strings of href/src attribute values, where values get URL-encoded. */
-function urlRanges(s: string): [number, number][] {
-  const ranges: [number, number][] = [];
-  const re = /\b(?:href|src)\s*=\s*(["'])/gi;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(s))) {
-    const valueStart = m.index + m[0].length;
-    let j = valueStart;
-    // Skip over whole tags so a quote inside a tag does not end the value.
-    while (j < s.length && s[j] !== m[1]) {
-      if (s.startsWith('{{', j)) {
-        const e = tagEnd(s, j);
-        j = e < 0 ? j + 2 : e;
-      } else j++;
+interface ModeRange {
+  from: number;
+  to: number;
+  mode: Mode;
+}
+
+/**
+ * Where values need more than HTML escaping: the query strings of `href`/`src` attribute values (from the `?`,
+ * found outside tags, to the end of the value) and the contents of `<style>`/`<script>`. Ongage tags are skipped
+ * whole (their `<`/`>` operators are not markup), ordinary comments are skipped, and the HTML inside Outlook
+ * conditional comments (`<!--[if mso]>…`) is read.
+ */
+function htmlRanges(s: string): ModeRange[] {
+  const ranges: ModeRange[] = [];
+  const n = s.length;
+  const skipTag = (j: number): number => {
+    if (!s.startsWith('{{', j)) return -1;
+    return tagEnd(s, j);
+  };
+  let p = 0;
+  while (p < n) {
+    const lt = s.indexOf('<', p);
+    const br = s.indexOf('{{', p);
+    if (lt < 0) break;
+    if (br >= 0 && br < lt) {
+      const e = tagEnd(s, br);
+      p = e < 0 ? br + 2 : e;
+      continue;
     }
-    const q = s.indexOf('?', valueStart);
-    if (q >= 0 && q < j) ranges.push([q, j]);
-    re.lastIndex = j;
+    if (s.startsWith('<!--', lt)) {
+      const close = s.startsWith('<!--[if', lt) ? s.indexOf('>', lt) : s.indexOf('-->', lt + 4);
+      p = close < 0 ? n : close + (s[close] === '>' ? 1 : 3);
+      continue;
+    }
+    const m = /^<(\/?)([A-Za-z][\w:-]*)/.exec(s.slice(lt, lt + 64));
+    if (!m) {
+      p = lt + 1;
+      continue;
+    }
+    const closing = m[1] === '/';
+    const name = m[2].toLowerCase();
+    let j = lt + m[0].length;
+    // Attributes, to the `>` that ends the start tag.
+    while (j < n && s[j] !== '>') {
+      const t = skipTag(j);
+      if (t > 0) {
+        j = t;
+        continue;
+      }
+      if (/\s|\//.test(s[j])) {
+        j++;
+        continue;
+      }
+      const a = /^[^\s=>\/{]+/.exec(s.slice(j, j + 256));
+      if (!a) {
+        j++;
+        continue;
+      }
+      const attr = a[0].toLowerCase();
+      j += a[0].length;
+      let k = j;
+      while (k < n && /\s/.test(s[k])) k++;
+      if (s[k] !== '=') continue;
+      k++;
+      while (k < n && /\s/.test(s[k])) k++;
+      const quote = s[k] === '"' || s[k] === "'" ? s[k] : '';
+      const valueStart = quote ? k + 1 : k;
+      let v = valueStart;
+      let q = -1;
+      while (v < n && (quote ? s[v] !== quote : !/[\s>]/.test(s[v]))) {
+        const t = skipTag(v);
+        if (t > 0) {
+          v = t;
+          continue;
+        }
+        if (s[v] === '?' && q < 0) q = v;
+        v++;
+      }
+      if (!closing && (attr === 'href' || attr === 'src') && q >= 0) ranges.push({ from: q, to: v, mode: 'url' });
+      j = quote && v < n ? v + 1 : v;
+    }
+    p = j < n ? j + 1 : n;
+    if (!closing && (name === 'style' || name === 'script')) {
+      const close = s.slice(p).search(new RegExp(`</${name}\\b`, 'i'));
+      const to = close < 0 ? n : p + close;
+      ranges.push({ from: p, to, mode: 'raw' });
+      p = to;
+    }
   }
-  return ranges;
+  return ranges.sort((x, y) => x.from - y.from);
 }
 
 const FIELD_RE = /^([A-Za-z_][\w-]*)\s*(?:\[\s*format\s*=\s*([^\]]*)\])?\s*(?::([\s\S]*))?$/;
 const FUNC_RE = /^([A-Za-z_][\w-]*)\{([\s\S]*)\}$/;
 
-function parse(s: string, inUrl: (pos: number) => boolean, offset = 0): Node[] {
+function parse(s: string, modeAt: (pos: number) => Mode, offset = 0): Node[] {
   const root: Node[] = [];
   const stack: { node: Extract<Node, { t: 'if' }>; parent: Node[] }[] = [];
   let target = root;
@@ -128,7 +215,7 @@ function parse(s: string, inUrl: (pos: number) => boolean, offset = 0): Node[] {
       continue;
     }
     const inner = tok.v.trim();
-    const encode = inUrl(offset + tok.start);
+    const mode = modeAt(offset + tok.start);
     let m: RegExpMatchArray | null;
     if ((m = inner.match(/^ocx_if\s+([\s\S]+)$/))) {
       const node: Extract<Node, { t: 'if' }> = { t: 'if', branches: [{ cond: m[1].trim(), body: [] }] };
@@ -149,10 +236,11 @@ function parse(s: string, inUrl: (pos: number) => boolean, offset = 0): Node[] {
       // A closer or branch with no open ocx_if: shown as written, so the mistake is visible.
       current().push({ t: 'text', v: `{{${tok.v}}}` });
     } else if ((m = inner.match(FUNC_RE))) {
-      current().push({ t: 'func', name: m[1], arg: m[2], encode });
+      current().push({ t: 'func', name: m[1], arg: m[2] });
     } else if ((m = inner.match(FIELD_RE))) {
-      const fallback = m[3] !== undefined ? parse(m[3], () => encode) : null;
-      current().push({ t: 'field', name: m[1], format: m[2] !== undefined ? m[2].trim() : null, fallback, encode });
+      // A fallback's nested fields are written the way the outer tag is.
+      const fallback = m[3] !== undefined ? parse(m[3], () => mode) : null;
+      current().push({ t: 'field', name: m[1], format: m[2] !== undefined ? m[2].trim() : null, fallback, mode });
     } else {
       current().push({ t: 'text', v: `{{${tok.v}}}` });
     }
@@ -181,6 +269,7 @@ function lookup(name: string, ctx: ResolveContext): unknown {
 /** Reads a date written in a list field's format (dd/mm/yyyy, yyyy-mm-dd hh24:mi …) or as Unix seconds. */
 export function parseDate(value: unknown, fieldFormat: string | null): Date | null {
   if (value === null || value === undefined) return null;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
   const s = String(value).trim();
   if (!s) return null;
   if (/^\d{9,11}$/.test(s)) return new Date(Number(s) * 1000);
@@ -254,7 +343,7 @@ export function formatPhpDate(d: Date, fmt: string): string {
   return out;
 }
 
-const NUM_RE = /^-?\d+(?:\.\d+)?$/;
+const NUM_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 const CLAUSE_RE = /^([A-Za-z_][\w-]*)\s*(!?)\s*(>=|<=|=|>|<|(?:contains|begins_with|ends_with|is\s+empty|is\s+null)(?![\w]))\s*([\s\S]*)$/;
 
 function fieldFormatOf(name: string, ctx: ResolveContext): string | null | undefined {
@@ -270,20 +359,24 @@ function evalClause(clause: string, ctx: ResolveContext): boolean {
   const [, name, bang, rawOp, rawValue] = m;
   const op = rawOp.replace(/\s+/g, ' ');
   const v = lookup(name, ctx);
-  const target = rawValue.trim();
+  const target = conditionValue(rawValue, ctx);
   let result: boolean;
-  if (op === 'is empty') result = isEmpty(v);
-  else if (op === 'is null') result = v === undefined || v === null;
+  // Both mean "has no value" (Ongage's help presents `is null` as another way to write `is empty`).
+  if (op === 'is empty' || op === 'is null') result = isEmpty(v);
+  // An empty field satisfies no comparison: no value is not less than 5, nor does it begin with anything.
+  else if (isEmpty(v)) result = false;
   else {
-    const sv = v === undefined || v === null ? '' : String(v).trim();
+    const sv = stringify(v).trim();
     let cmp: number | null = null;
-    const fmt = fieldFormatOf(name, ctx);
-    if (fmt !== undefined) {
-      const a = parseDate(sv, fmt);
-      const b = parseDate(target, fmt);
-      if (a && b) cmp = a.getTime() - b.getTime();
+    if (op === '=' || op === '>' || op === '<' || op === '>=' || op === '<=') {
+      const fmt = fieldFormatOf(name, ctx);
+      if (fmt !== undefined) {
+        const a = parseDate(v instanceof Date ? v : sv, fmt);
+        const b = parseDate(target, fmt);
+        if (a && b) cmp = a.getTime() - b.getTime();
+      }
+      if (cmp === null && NUM_RE.test(sv) && NUM_RE.test(target)) cmp = Number(sv) - Number(target);
     }
-    if (cmp === null && NUM_RE.test(sv) && NUM_RE.test(target)) cmp = Number(sv) - Number(target);
     const ls = sv.toLowerCase();
     const lt = target.toLowerCase();
     if (cmp === null) cmp = ls < lt ? -1 : ls > lt ? 1 : 0;
@@ -302,6 +395,16 @@ function evalClause(clause: string, ctx: ResolveContext): boolean {
   return bang ? !result : result;
 }
 
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', '#39': "'" };
+
+/** The value a condition compares with: trimmed, basic entities decoded in HTML (editors write `&amp;`), one pair of quotes removed. */
+function conditionValue(raw: string, ctx: ResolveContext): string {
+  let v = raw.trim();
+  if (ctx.kind !== 'text') v = v.replace(/&(amp|lt|gt|quot|apos|nbsp|#39);/g, (_, e: string) => ENTITIES[e]);
+  if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v[v.length - 1] === v[0]) v = v.slice(1, -1);
+  return v.trim();
+}
+
 /** A condition: clauses joined by upper-case AND / OR; AND binds tighter than OR. */
 export function evaluateCondition(cond: string, ctx: ResolveContext): boolean {
   return cond.split(/\s+OR\s+/).some((part) => part.split(/\s+AND\s+/).every((c) => evalClause(c, ctx)));
@@ -315,6 +418,10 @@ interface RenderState {
 
 function stringify(v: unknown): string {
   if (v === null || v === undefined) return '';
+  if (v instanceof Date) return formatPhpDate(v, 'Y-m-d H:i:s');
+  // Ongage stores booleans as 1/0.
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }
@@ -329,11 +436,36 @@ function renderField(n: Extract<Node, { t: 'field' }>, ctx: ResolveContext, st: 
   let s = stringify(v);
   if (n.format) {
     const fmt = fieldFormatOf(n.name, ctx);
-    const d = parseDate(s, fmt ?? null);
+    const d = parseDate(v instanceof Date ? v : s, fmt ?? null);
     if (d) s = formatPhpDate(d, n.format);
   }
-  const raw = n.name === 'ocx_unsubscribe_link' || n.name === 'ocx_unsubscribe_link_encoded';
-  return n.encode && !raw ? encodeURIComponent(s) : s;
+  return write(s, n.mode, n.name);
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+}
+
+/** PHP's rawurlencode (RFC 3986): everything but letters, digits and `- _ . ~` is percent-encoded. */
+export function rawUrlEncode(s: string): string {
+  const wellFormed = s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  return encodeURIComponent(wellFormed).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** A value as it goes where its tag sits. The unsubscribe links are whole URLs (the encoded one is encoded already). */
+function write(s: string, mode: Mode, name: string): string {
+  switch (mode) {
+    case 'html':
+      return escapeHtml(s);
+    case 'url':
+      return /^ocx_unsubscribe_link(?:_encoded)?$/i.test(name) ? escapeHtml(s) : rawUrlEncode(s);
+    case 'raw':
+      return s.replace(/<\//g, '<\\/');
+    default:
+      return s;
+  }
 }
 
 function funcArgs(arg: string): Record<string, string> {
@@ -359,10 +491,10 @@ function funcArgs(arg: string): Record<string, string> {
 }
 
 function renderFunc(n: Extract<Node, { t: 'func' }>, ctx: ResolveContext, st: RenderState): string {
-  const sub = (text: string): string => render(parse(text.replace(/\\\{\{/g, '{{'), () => false), ctx, st);
+  const sub = (text: string): string => render(parse(text.replace(/\\\{\{/g, '{{'), () => 'plain'), ctx, st);
   switch (n.name) {
     case 'ocx_url_encode':
-      return encodeURIComponent(sub(n.arg));
+      return rawUrlEncode(sub(n.arg));
     case 'ocx_generate_hash': {
       const a = funcArgs(n.arg);
       const algo = (a.algo || 'md5').toLowerCase();
@@ -398,9 +530,9 @@ function render(nodes: Node[], ctx: ResolveContext, st: RenderState): string {
 /** Resolves every tag in `template` for one recipient. */
 export function personalize(template: string, ctx: ResolveContext): string {
   if (!template || !template.includes('{{')) return template ?? '';
-  const ranges = urlRanges(template);
-  const inUrl = (pos: number): boolean => ranges.some(([a, b]) => pos >= a && pos < b);
-  return render(parse(template, inUrl), ctx, { customHash: '' });
+  const ranges = ctx.kind === 'text' ? [] : htmlRanges(template);
+  const modeAt = (pos: number): Mode => (ctx.kind === 'text' ? 'plain' : ranges.find((r) => pos >= r.from && pos < r.to)?.mode ?? 'html');
+  return render(parse(template, modeAt), ctx, { customHash: '' });
 }
 
 /** Hex MD5 of the lower-cased address, the sandbox's value for {{ocx_email_hash}}. */

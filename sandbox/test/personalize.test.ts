@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { evaluateCondition, FieldDef, formatPhpDate, parseDate, personalize, ResolveContext } from '../personalize';
+import { evaluateCondition, FieldDef, formatPhpDate, parseDate, personalize, rawUrlEncode, ResolveContext } from '../personalize';
 
 const fields = new Map<string, FieldDef>([
   ['birthday', { name: 'birthday', type: 'date', format: 'dd/mm/yyyy' }],
@@ -55,7 +55,7 @@ describe('sandbox personalization resolver', () => {
     assert.ok(t('city contains york') && t('city begins_with New') && t('city ends_with York'));
     assert.ok(t('city !contains Paris') && !t('city !begins_with New') && t('city !ends_with Jersey'));
     assert.ok(t('company is empty') && !t('company !is empty') && t('first_name !is empty'));
-    assert.ok(t('nickname is null') && !t('company is null') && t('first_name !is null'));
+    assert.ok(t('nickname is null') && t('company is null') && t('first_name !is null'), 'is null means "has no value", as is empty does');
     assert.ok(t('vip = 1 AND plan = pro') && !t('vip = 1 AND plan = free'));
     assert.ok(t('plan = free OR plan = pro') && !t('plan = free OR plan = team'));
     assert.ok(t('plan = free OR vip = 1 AND city contains york'), 'AND binds tighter than OR');
@@ -75,8 +75,8 @@ describe('sandbox personalization resolver', () => {
   it('URL-encodes values in the query string of href/src, not elsewhere, and keeps link fields whole', () => {
     const v = ctx({ city: 'New York', reset_url: 'https://x.example/r?t=1&u=2' }, { ocx_unsubscribe_link: 'https://u.example/?a=1&b=2' });
     assert.equal(personalize('<a href="https://s.example/?city={{city}}">{{city}}</a>', v), '<a href="https://s.example/?city=New%20York">New York</a>');
-    assert.equal(personalize('<a href="{{reset_url}}">x</a>', v), '<a href="https://x.example/r?t=1&u=2">x</a>');
-    assert.equal(personalize('<a href="{{ocx_unsubscribe_link}}">u</a>', v), '<a href="https://u.example/?a=1&b=2">u</a>');
+    assert.equal(personalize('<a href="{{reset_url}}">x</a>', v), '<a href="https://x.example/r?t=1&amp;u=2">x</a>');
+    assert.equal(personalize('<a href="{{ocx_unsubscribe_link}}">u</a>', v), '<a href="https://u.example/?a=1&amp;b=2">u</a>');
   });
 
   it('runs functions: url_encode, generate_hash / custom_hash; feeds render nothing', () => {
@@ -94,5 +94,72 @@ describe('sandbox personalization resolver', () => {
     assert.equal(personalize('a {{first_name b', ctx(jane)), 'a {{first_name b');
     assert.equal(personalize('x}}y{{ocx_endif}}', ctx(jane)), 'x}}y{{ocx_endif}}');
     assert.equal(personalize('{{ocx_if vip = 1}}open', ctx(jane)), 'open');
+  });
+});
+
+/**
+ * The readings the editor's preview takes where Ongage's help is silent (ARCHITECTURE.md, "Template language"),
+ * so a delivered message equals what the preview showed (test/integration/delivery-agreement.test.ts compares
+ * them over the whole corpus). One test per difference that comparison found.
+ */
+describe('sandbox personalization: the preview\'s readings', () => {
+  const v = (values: Record<string, unknown>, kind?: 'html' | 'text'): ResolveContext => ({ values, system: {}, fields, kind });
+  const special = { first_name: `O'Brien & "Sons" <b>`, city: 'São Paulo (Zone 2)!' };
+
+  it('HTML-escapes values in text and attribute values; subjects and text parts get them as they are', () => {
+    assert.equal(personalize('<h1 title="{{first_name}}">Hi {{first_name}}</h1>', v(special)), '<h1 title="O&#39;Brien &amp; &quot;Sons&quot; &lt;b&gt;">Hi O&#39;Brien &amp; &quot;Sons&quot; &lt;b&gt;</h1>');
+    assert.equal(personalize('<title>Hi {{first_name:there}}</title>', v(special)), '<title>Hi O&#39;Brien &amp; &quot;Sons&quot; &lt;b&gt;</title>');
+    assert.equal(personalize('Hi {{first_name}} <x>', v(special, 'text')), `Hi O'Brien & "Sons" <b> <x>`);
+    assert.equal(personalize('<a href="https://s.example/?c={{city}}">x</a>', v(special, 'text')), '<a href="https://s.example/?c=São Paulo (Zone 2)!">x</a>');
+  });
+
+  it('keeps a value from closing a <style> or <script> block', () => {
+    assert.equal(personalize('<style>/* {{first_name}} */</style><p>{{first_name}}</p>', v({ first_name: 'a</style>b' })), '<style>/* a<\\/style>b */</style><p>a&lt;/style&gt;b</p>');
+  });
+
+  it('percent-encodes query-string values as PHP rawurlencode does, fallbacks and nested fields alike', () => {
+    assert.equal(rawUrlEncode(`a b!'()*~._-ü`), 'a%20b%21%27%28%29%2A~._-%C3%BC');
+    assert.equal(personalize('<a href="https://s.example/?c={{city}}&n={{nickname:{{first_name}}}}">x</a>', v(special)), '<a href="https://s.example/?c=S%C3%A3o%20Paulo%20%28Zone%202%29%21&n=O%27Brien%20%26%20%22Sons%22%20%3Cb%3E">x</a>');
+    assert.equal(personalize('{{ocx_url_encode{it\'s (here)!}}}', v({})), 'it%27s%20%28here%29%21');
+  });
+
+  it('finds link query strings as an HTML reader does: real href/src attributes only', () => {
+    const c = v({ city: 'New York' });
+    // Unquoted values count; data-src and text that merely looks like an attribute do not.
+    assert.equal(personalize('<a href=https://s.example/?c={{city}}>x</a>', c), '<a href=https://s.example/?c=New%20York>x</a>');
+    assert.equal(personalize('<img data-src="https://s.example/?c={{city}}">', c), '<img data-src="https://s.example/?c=New York">');
+    assert.equal(personalize('<p>Use href="https://s.example/?c={{city}}"</p>', c), '<p>Use href="https://s.example/?c=New York"</p>');
+    // An ordinary comment is not markup; an Outlook conditional comment holds markup.
+    assert.equal(personalize('<!-- <a href="https://s.example/?c={{city}}"> -->', c), '<!-- <a href="https://s.example/?c=New York"> -->');
+    assert.equal(personalize('<!--[if mso]><v:roundrect href="https://s.example/?c={{city}}"><![endif]-->', c), '<!--[if mso]><v:roundrect href="https://s.example/?c=New%20York"><![endif]-->');
+    // A `?` inside a tag is not the start of the query string; a tag's `>` operator does not end the start tag.
+    assert.equal(personalize('<a href="https://s.example/{{ocx_if city contains ?}}x{{ocx_endif}}{{city}}">x</a>', c), '<a href="https://s.example/New York">x</a>');
+    assert.equal(personalize('<a {{ocx_if vip > 0}}class="v"{{ocx_endif}} href="https://s.example/?c={{city}}">x</a>', v({ city: 'New York', vip: 1 })), '<a class="v" href="https://s.example/?c=New%20York">x</a>');
+  });
+
+  it('reads booleans as 1 and 0, as Ongage stores them', () => {
+    assert.equal(personalize('{{vip}}/{{opted}}', v({ vip: true, opted: false })), '1/0');
+    assert.ok(evaluateCondition('vip = 1', v({ vip: true })));
+  });
+
+  it('an empty field satisfies no comparison, so only negated ones hold', () => {
+    const c = v({ orders: '', plan: null });
+    assert.ok(!evaluateCondition('orders < 5', c), 'no value is not less than 5');
+    assert.ok(!evaluateCondition('orders <= 5', c) && !evaluateCondition('orders = 0', c) && !evaluateCondition('plan begins_with a', c));
+    assert.ok(evaluateCondition('orders != 5', c) && evaluateCondition('plan !contains pro', c));
+    assert.ok(evaluateCondition('orders is null', c) && evaluateCondition('missing is empty', c));
+  });
+
+  it('reads a condition value trimmed, with one pair of quotes removed and, in HTML, basic entities decoded', () => {
+    assert.ok(evaluateCondition('company = "Smith & Sons"', v({ company: 'Smith & Sons' })));
+    assert.ok(evaluateCondition("company = 'Smith & Sons'", v({ company: 'Smith & Sons' })));
+    assert.ok(evaluateCondition('company = Smith &amp; Sons', v({ company: 'Smith & Sons' })));
+    assert.ok(!evaluateCondition('company = Smith &amp; Sons', v({ company: 'Smith & Sons' }, 'text')));
+    assert.ok(evaluateCondition('points > +1.5', v({ points: '2' })), 'numbers as the preview reads them');
+  });
+
+  it('formats a date value (ocx_now is a Date): Y-m-d H:i:s without a format', () => {
+    const now = new Date(Date.UTC(2026, 4, 14, 9, 30, 5));
+    assert.equal(personalize('{{ocx_now[format=F j Y]}}|{{ocx_now}}', { values: {}, system: { ocx_now: now }, fields }), 'May 14 2026|2026-05-14 09:30:05');
   });
 });
