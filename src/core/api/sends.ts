@@ -4,9 +4,10 @@
  * so the transport never repeats it after an ambiguous failure and uses a fresh connection. OngageClient exposes
  * these as methods. Editor-free.
  */
+import { describeRecipientProblems, parseRecipients } from '../send/recipients';
 import { OngageError } from './errors';
 import { parseMailing, parseSendResult, parseTransactionalCampaign, toNumber, toUnixSeconds } from './parse';
-import { CallOptions, id, Transport } from './transport';
+import { CallOptions, id, RequestSpec, Transport } from './transport';
 import {
   Mailing,
   OffsetQuery,
@@ -43,7 +44,7 @@ export async function sendTestMailing(t: Transport, input: TestMailingInput, opt
     prepend_test_to_subject: input.prependTestToSubject ?? true,
     is_test: true as const,
   };
-  const r = await t.request({
+  const spec: RequestSpec = {
     method: 'POST',
     path: '/api/mailings',
     scope: 'list',
@@ -52,9 +53,17 @@ export async function sendTestMailing(t: Transport, input: TestMailingInput, opt
     send: true,
     what: `The test send of email ${emailIds.join(', ')}`,
     action: `test-sending email ${emailIds.join(', ')}`,
+    checkHint: `the test campaign's status in Ongage (Campaigns, "${body.name}")`,
     signal: opts.signal,
-  });
-  return t.parse(r, parseMailing, 'the test mailing');
+  };
+  const r = await t.request(spec);
+  try {
+    return parseMailing(r.payload);
+  } catch (e) {
+    // A 2xx whose payload is not a campaign: Ongage took the send, so it may well have gone out.
+    const why = e instanceof Error ? e.message : String(e);
+    throw t.ambiguous(spec, r.path, r.retries, `HTTP ${r.status}, but the answer is not a readable campaign: ${why}`, r.status);
+  }
 }
 
 /** One campaign with its status (`statusName`: NEW, IN_PROGRESS, COMPLETED, …). */
@@ -153,6 +162,7 @@ export async function sendTransactional(t: Transport, input: TransactionalSendIn
     send: true,
     what: `The transactional send of email ${messageId}`,
     action: `sending email ${messageId} as a transactional message`,
+    checkHint: 'Reports → Transactional in Ongage',
     notFound: `Email ${messageId} or the transactional campaign no longer exists. Refresh the library and choose again.`,
     signal: opts.signal,
   });
@@ -191,6 +201,7 @@ export async function sendTransactionalContent(t: Transport, input: Transactiona
     send: true,
     what: `The transactional send "${m.subject}"`,
     action: `sending "${m.subject}" as a transactional message`,
+    checkHint: 'Reports → Transactional in Ongage',
     signal: opts.signal,
   });
   return parseSendResult(r.payload, body.recipients);
@@ -198,14 +209,16 @@ export async function sendTransactionalContent(t: Transport, input: Transactiona
 
 // ---------------------------------------------------------------------------------------- helpers
 
+/**
+ * The recipients as Ongage gets them: each checked with the RFC 5322 parser (src/core/send/recipients.ts), display
+ * names dropped, repeats removed. Any bad entry refuses the whole send before a request, naming it.
+ */
 export function checkRecipients(list: string[] | undefined): string[] {
-  const r = (list ?? []).map((x) => String(x).trim()).filter((x) => x !== '');
-  if (r.length === 0) throw new OngageError({ kind: 'invalidRequest', message: 'Add at least one recipient.' });
-  const bad = r.filter((x) => !/^[^@\s]+@[^@\s]+$/.test(x));
-  if (bad.length) {
-    throw new OngageError({ kind: 'invalidRequest', message: `Not an email address: ${bad.join(', ')}. Correct the recipients.` });
-  }
-  return r;
+  const parsed = parseRecipients((list ?? []).map((x) => String(x)));
+  const problems = describeRecipientProblems(parsed);
+  if (problems) throw new OngageError({ kind: 'invalidRequest', message: problems });
+  if (parsed.addresses.length === 0) throw new OngageError({ kind: 'invalidRequest', message: 'Add at least one recipient.' });
+  return parsed.addresses;
 }
 
 function transactionalCampaignToWire(input: Partial<TransactionalCampaignInput>): Record<string, unknown> {

@@ -88,6 +88,8 @@ export interface RequestSpec {
   on400?: 'dependency' | 'validation';
   /** The message for a dependency error, given Ongage's own message. */
   dependencyMessage?: (ongageMessage: string) => string;
+  /** For a send: where in Ongage to see whether it went out (e.g. "the test campaign's status in Ongage (Campaigns)"). */
+  checkHint?: string;
   signal?: AbortSignal;
 }
 
@@ -96,6 +98,8 @@ export interface Reply {
   payload: unknown;
   metadata: Record<string, unknown>;
   retries: number;
+  /** The path asked for (list prefix and query included). */
+  path: string;
 }
 
 type Attempt =
@@ -124,7 +128,8 @@ export class Transport {
   readonly #keepAlive: { http: http.Agent; https: https.Agent };
   readonly #fresh: { http: http.Agent; https: https.Agent };
   readonly #secrets: string[];
-  private readonly sendCheckHint: string;
+  private readonly sendCheckHint?: string;
+  private readonly loopback: boolean;
 
   constructor(opts: OngageClientOptions) {
     const { username, password, accountCode } = opts.credentials ?? ({} as OngageCredentials);
@@ -159,12 +164,8 @@ export class Transport {
       maxDelayMs: opts.retry?.maxDelayMs ?? 8_000,
       maxRetryAfterMs: opts.retry?.maxRetryAfterMs ?? 60_000,
     };
-    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-    this.sendCheckHint =
-      opts.sendCheckHint ??
-      (loopback
-        ? `the sandbox outbox (GET ${this.baseUrl}/__sandbox/outbox)`
-        : "the campaign's report in Ongage (Reports → Campaigns / Transactional)");
+    this.loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    this.sendCheckHint = opts.sendCheckHint;
     this.#keepAlive = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
     // Sends go over a fresh connection: a reused keep-alive socket that the server already closed would
     // fail in a way that cannot tell "not sent" from "sent".
@@ -284,6 +285,11 @@ export class Transport {
         const env = parseEnvelope(res.data);
         const isError = res.status >= 400 || (env !== undefined && toBool(env.metadata.error) === true);
         if (!isError) {
+          if (spec.send && res.status < 300 && env === undefined) {
+            // Ongage (or something in front of it) took the send and answered 2xx with a body that cannot be read:
+            // the mail may well have gone out.
+            throw this.ambiguous(spec, path, retries, `HTTP ${res.status} with an answer that is not a readable Ongage answer`, res.status);
+          }
           if (res.status >= 300 || env === undefined) {
             throw new OngageError({
               kind: 'badResponse',
@@ -294,7 +300,7 @@ export class Transport {
               message: `${cap(spec.action)} got an answer that is not from the Ongage API (HTTP ${res.status}${res.status >= 300 && res.status < 400 ? ', a redirect' : ''}). Check the API address (expected https://api.ongage.net); a proxy may be in the way.`,
             });
           }
-          return { status: res.status, payload: env.payload, metadata: env.metadata, retries };
+          return { status: res.status, payload: env.payload, metadata: env.metadata, retries, path };
         }
         const payload = (env?.payload ?? {}) as Record<string, unknown>;
         const code = toNumber(payload.code);
@@ -408,12 +414,20 @@ export class Transport {
       retries,
       sendMayHaveHappened: mayHaveSent,
       message: mayHaveSent
-        ? `Cancelled while ${spec.action} was under way: it may or may not have been sent. Check ${this.sendCheckHint} before sending again.`
+        ? `Cancelled while ${spec.action} was under way: it may have gone out. Before sending again, check ${this.whereToCheck(spec)}.`
         : `Cancelled ${spec.action}.`,
     });
   }
 
-  private ambiguous(spec: RequestSpec, path: string, retries: number, reason: string, status?: number): OngageError {
+  /** Where to look whether a send went out: the sandbox's outbox, or Ongage's view of it and the ESP's log. */
+  private whereToCheck(spec: RequestSpec): string {
+    if (this.sendCheckHint) return this.sendCheckHint;
+    if (this.loopback) return `the sandbox outbox (GET ${this.baseUrl}/__sandbox/outbox)`;
+    return `${spec.checkHint ?? "the campaign's status in Ongage (Campaigns, or Reports → Transactional)"}, then the log of the sending connection (the ESP)`;
+  }
+
+  /** A send that may or may not have gone out: never repeated; the message says how to find out. */
+  ambiguous(spec: RequestSpec, path: string, retries: number, reason: string, status?: number): OngageError {
     return new OngageError({
       kind: 'ambiguousSend',
       status,
@@ -422,7 +436,7 @@ export class Transport {
       retries,
       reason,
       sendMayHaveHappened: true,
-      message: `${spec.what} may or may not have happened (${reason}). It was not repeated, to avoid sending twice. Check ${this.sendCheckHint} before sending again.`,
+      message: `${spec.what} may have gone out (${reason}). It was not repeated, to avoid sending twice. Before sending again, check ${this.whereToCheck(spec)}.`,
     });
   }
 

@@ -379,13 +379,41 @@ describe('api/client (unit, against an in-test server)', function () {
           const e = await expectError(send(c));
           assert.strictEqual(e.kind, 'ambiguousSend');
           assert.strictEqual(e.sendMayHaveHappened, true);
-          assert.match(e.message, /may or may not have happened/);
+          assert.match(e.message, /may have gone out/);
           assert.match(e.message, /not repeated/);
           assert.match(e.message, /sandbox outbox/, 'says where to check (a loopback address is the sandbox)');
           assert.strictEqual(srv.seen.length, 1, 'exactly one request reached the server');
         });
       }
+      it(`${name} answered 2xx with a body that is not an Ongage answer: ambiguousSend, not repeated`, async () => {
+        for (const raw of ['<html>captive portal</html>', '', '{"payload": ', '[1,2]']) {
+          srv.seen.length = 0;
+          srv.handle = () => ({ status: 200, raw });
+          const e = await expectError(send(make()));
+          assert.strictEqual(e.kind, 'ambiguousSend', JSON.stringify(raw));
+          assert.strictEqual(e.sendMayHaveHappened, true);
+          assert.strictEqual(e.status, 200);
+          assert.match(e.message, /may have gone out \(HTTP 200 with an answer that is not a readable Ongage answer\)\. It was not repeated, to avoid sending twice\. Before sending again, check the sandbox outbox/);
+          assert.strictEqual(srv.seen.length, 1);
+        }
+      });
     }
+
+    it('a test mailing answered 2xx with an envelope that holds no campaign: ambiguousSend', async () => {
+      srv.handle = () => ok({ nothing: 'here' });
+      const e = await expectError(make().sendTestMailing({ emailIds: [1], recipients: ['a@x.com'], espConnectionId: 3 }));
+      assert.strictEqual(e.kind, 'ambiguousSend');
+      assert.strictEqual(e.sendMayHaveHappened, true);
+      assert.match(e.message, /The test send of email 1 may have gone out \(HTTP 200, but the answer is not a readable campaign/);
+      assert.strictEqual(srv.seen.length, 1);
+    });
+
+    it('a 2xx that is not an Ongage answer stays badResponse for calls that send nothing', async () => {
+      srv.handle = () => ({ status: 200, raw: '<html>captive portal</html>' });
+      const e = await expectError(make().getMailing(5));
+      assert.strictEqual(e.kind, 'badResponse');
+      assert.strictEqual(e.sendMayHaveHappened, false);
+    });
 
     it('does repeat a send whose connection was refused (it cannot have been delivered)', async () => {
       const dead = await startFakeServer();
@@ -458,7 +486,9 @@ describe('api/client (unit, against an in-test server)', function () {
     it('checks recipients and inputs before sending', async () => {
       const c = make();
       await assert.rejects(c.sendTestMailing({ emailIds: [1], recipients: [], espConnectionId: 3 }), /at least one recipient/);
-      await assert.rejects(c.sendTestMailing({ emailIds: [1], recipients: ['nope'], espConnectionId: 3 }), /Not an email address: nope/);
+      await assert.rejects(c.sendTestMailing({ emailIds: [1], recipients: ['nope'], espConnectionId: 3 }), /"nope" is not an email address: the "@" is missing/);
+      await assert.rejects(c.sendTestMailing({ emailIds: [1], recipients: ['a@x.com', 'bob@'], espConnectionId: 3 }), /"bob@" is not an email address: the domain is missing/);
+      await assert.rejects(c.sendTransactional({ messageId: 1, recipients: ['a@localhost'] }), /the domain "localhost" has no dot/);
       await assert.rejects(c.sendTestMailing({ emailIds: [], recipients: ['a@x.com'], espConnectionId: 3 }), /Choose the email/);
       await assert.rejects(
         c.sendTransactional({ messageId: 1, recipients: ['a@x.com'], dynamicFieldsPerRecipient: { 'b@x.com': { n: 1 } } }),
@@ -568,7 +598,7 @@ describe('api/client (unit, against an in-test server)', function () {
       const e = await expectError(p);
       assert.strictEqual(e.kind, 'cancelled');
       assert.strictEqual(e.sendMayHaveHappened, true);
-      assert.match(e.message, /may or may not have been sent/);
+      assert.match(e.message, /may have gone out\. Before sending again, check the sandbox outbox/);
     });
 
     it('an already aborted signal sends nothing', async () => {
