@@ -104,7 +104,9 @@ export function deliver(store: Store, spec: SendSpec): OutboxEntry[] {
   const fieldDefs = new Map<string, FieldDef>(store.fields(spec.listId).map((f) => [f.name, { name: f.name, type: f.type, format: f.format, default: f.default }]));
   const html = spec.defaultUnsubscribe ? addDefaultUnsubscribe(spec.parts.html) : spec.parts.html;
   const out: OutboxEntry[] = [];
-  for (const recipient of spec.recipients) {
+  // One message per address, however often (or in whatever case) the request repeats it.
+  const recipients = [...new Map(spec.recipients.map((r) => [r.toLowerCase(), r])).values()];
+  for (const recipient of recipients) {
     const contact = store.contactByEmail(spec.listId, recipient);
     const values = {
       ...contactValues(contact, recipient, fieldDefs),
@@ -162,6 +164,7 @@ export function deliver(store: Store, spec: SendSpec): OutboxEntry[] {
       preheader: personalize(spec.parts.preheader, plain),
       html: personalize(html, { ...ctx, kind: 'html' }),
       text: personalize(spec.parts.text, plain),
+      dynamic_fields: { ...spec.globalFields, ...(spec.perRecipient.get(recipient.toLowerCase()) ?? {}) },
       sent_at: spec.now,
       scheduled_for: spec.scheduledFor,
     });

@@ -224,6 +224,8 @@ export interface OutboxEntry {
   preheader: string;
   html: string;
   text: string;
+  /** The send's own values for this recipient: message_dynamic_fields with the recipient's key_value_collection laid over ({} for tests). */
+  dynamic_fields: Record<string, unknown>;
   /** Unix seconds when it was accepted. */
   sent_at: number;
   /** Unix seconds it was scheduled for (schedule_date / delay_send), else null. */

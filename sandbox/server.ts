@@ -11,6 +11,7 @@ import { AddressInfo, Socket } from 'net';
 import { ApiError, ApiRequest, ApiResult, handleApi } from './api';
 import { LaunchRec, OutboxEntry, StateData, Store } from './model';
 import { buildSeed, SEED_IDS, SeedIds } from './seed';
+import { recordLaunch, recordStart } from './ledger';
 
 export interface SandboxCredentials {
   username: string;
@@ -35,6 +36,11 @@ export interface SandboxOptions {
   /** Generate this many extra library items in list 10542 (for benchmarks). */
   large?: number;
   credentials?: SandboxCredentials;
+  /**
+   * Real (non-test) campaign launches are what this sandbox is for (the sandbox's own tests of launch recording).
+   * Everywhere else a launch is a failure of the whole test run (sandbox/ledger.ts).
+   */
+  expectRealLaunches?: boolean;
 }
 
 /** Faults to inject; counted ones apply to the next N API requests matching `method`/`path` (when given). */
@@ -53,6 +59,10 @@ export interface FaultSettings {
   applyThenDrop?: number;
   /** Apply the next N, then answer only after slowMs. */
   applyThenSlow?: number;
+  /** Apply the next N (a send IS recorded), then answer 200 with a body that is not an Ongage answer. */
+  applyThenGarble?: number;
+  /** The broken body of applyThenGarble: the envelope cut in half (default), an HTML page, or nothing. */
+  garbleAs?: 'truncated' | 'html' | 'empty';
   /** Delay for applyThenSlow (default 5000 ms). */
   slowMs?: number;
   /** Restrict this call's counted faults to one HTTP method. */
@@ -63,7 +73,7 @@ export interface FaultSettings {
   clear?: boolean;
 }
 
-type FaultKind = 'next429' | 'next5xx' | 'dropNext' | 'applyThenDrop' | 'applyThenSlow';
+type FaultKind = 'next429' | 'next5xx' | 'dropNext' | 'applyThenDrop' | 'applyThenSlow' | 'applyThenGarble';
 
 interface CountedFault {
   kind: FaultKind;
@@ -71,6 +81,7 @@ interface CountedFault {
   method: string | null;
   path: string | null;
   slowMs: number;
+  garbleAs: 'truncated' | 'html' | 'empty';
 }
 
 export interface SandboxStats {
@@ -86,11 +97,15 @@ export interface SandboxStats {
   rateLimitedInjected: number;
   injected5xx: number;
   droppedConnections: number;
+  /** Answers replaced by a broken body (applyThenGarble). */
+  garbledAnswers: number;
   /** API requests open right now, and the most ever open at once (counting any that were refused with 429). */
   inFlight: number;
   maxInFlightSeen: number;
   /** Non-test campaigns created through POST /api/mailings (the extension must never create one). */
   realCampaignLaunches: number;
+  /** The same, since the sandbox started: reset() does not clear it (see also sandbox/ledger.ts). */
+  realCampaignLaunchesSinceStart: number;
   launches: LaunchRec[];
   testSends: number;
   transactionalSends: number;
@@ -137,9 +152,11 @@ function emptyStats(): SandboxStats {
     rateLimitedInjected: 0,
     injected5xx: 0,
     droppedConnections: 0,
+    garbledAnswers: 0,
     inFlight: 0,
     maxInFlightSeen: 0,
     realCampaignLaunches: 0,
+    realCampaignLaunchesSinceStart: 0,
     launches: [],
     testSends: 0,
     transactionalSends: 0,
@@ -218,6 +235,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   store.data.account.code = credentials.accountCode;
 
   let stats = emptyStats();
+  let launchesSinceStart = 0;
+  const expectRealLaunches = opts.expectRealLaunches === true;
   let faults: CountedFault[] = [];
   let callTimes: number[] = []; // accepted API calls in the rolling window (one account)
   let inFlight = 0;
@@ -285,11 +304,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     if (f.rateLimit !== undefined) settings.rateLimit = num(f.rateLimit, 'rateLimit', 1);
     if (f.maxInFlight !== undefined) settings.maxInFlight = num(f.maxInFlight, 'maxInFlight', 1);
     const slowMs = f.slowMs !== undefined ? num(f.slowMs, 'slowMs', 0) : 5000;
-    for (const kind of ['next429', 'next5xx', 'dropNext', 'applyThenDrop', 'applyThenSlow'] as FaultKind[]) {
+    const garbleAs = f.garbleAs ?? 'truncated';
+    if (garbleAs !== 'truncated' && garbleAs !== 'html' && garbleAs !== 'empty') throw new ApiError(400, 'garbleAs must be "truncated", "html" or "empty"');
+    for (const kind of ['next429', 'next5xx', 'dropNext', 'applyThenDrop', 'applyThenSlow', 'applyThenGarble'] as FaultKind[]) {
       const v = f[kind];
       if (v === undefined) continue;
       const n = Math.floor(num(v, kind, 0));
-      if (n > 0) faults.push({ kind, remaining: n, method: f.method ? f.method.toUpperCase() : null, path: f.path ?? null, slowMs });
+      if (n > 0) faults.push({ kind, remaining: n, method: f.method ? f.method.toUpperCase() : null, path: f.path ?? null, slowMs, garbleAs });
     }
   };
 
@@ -316,6 +337,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
 
   const currentStats = (): SandboxStats => ({
     ...stats,
+    realCampaignLaunchesSinceStart: launchesSinceStart,
     inFlight,
     launches: [...store.data.launches],
     outboxEntries: store.data.outbox.length,
@@ -495,7 +517,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
         return reply(500, errorEnvelope(500, `General error: ${(e as Error).message}`));
       }
       if (result.mutated) markDirty();
-      if (result.launch) stats.realCampaignLaunches++;
+      if (result.launch) {
+        stats.realCampaignLaunches++;
+        launchesSinceStart++;
+        recordLaunch(baseUrl(), expectRealLaunches, result.launch);
+      }
       if (result.sendKind === 'test') stats.testSends++;
       if (result.sendKind === 'transactional') stats.transactionalSends++;
 
@@ -503,10 +529,24 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       if (result.total !== undefined) metadata.total = String(result.total);
       const envelope = { metadata, payload: result.payload };
 
-      const after = takeFault(method, url.pathname, ['applyThenDrop', 'applyThenSlow']);
+      const after = takeFault(method, url.pathname, ['applyThenDrop', 'applyThenSlow', 'applyThenGarble']);
       if (after?.kind === 'applyThenDrop') {
         stats.droppedConnections++;
         req.socket.destroy();
+        return;
+      }
+      if (after?.kind === 'applyThenGarble') {
+        stats.garbledAnswers++;
+        const whole = JSON.stringify(envelope);
+        const text =
+          after.garbleAs === 'html'
+            ? '<html><head><title>502 Bad Gateway</title></head><body>upstream sent an invalid response</body></html>'
+            : after.garbleAs === 'empty'
+              ? ''
+              : whole.slice(0, Math.max(1, Math.floor(whole.length / 2)));
+        stats.byStatus[200] = (stats.byStatus[200] ?? 0) + 1;
+        res.writeHead(200, { 'Content-Type': after.garbleAs === 'html' ? 'text/html' : 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+        res.end(text);
         return;
       }
       if (after?.kind === 'applyThenSlow') {
@@ -560,6 +600,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   });
   const port = (server.address() as AddressInfo).port;
   const baseUrl = (): string => `http://${host}:${port}`;
+  recordStart(baseUrl(), expectRealLaunches);
 
   return {
     url: baseUrl(),

@@ -26,6 +26,12 @@ let failed = 0;
 let pending = 0;
 let broken = false;
 
+// The launch ledger of the whole run (sandbox/ledger.ts): every sandbox of every suite — in a test process or a
+// child process — records its start and any real (non-test) campaign launch here. Checked once, at the very end.
+const ledgerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ongage-ledger-'));
+const ledger = path.join(ledgerDir, 'launches.jsonl');
+fs.writeFileSync(ledger, '');
+
 function run(cmd, args, env) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: childEnv(env) });
   return r.status === null ? 1 : r.status;
@@ -48,11 +54,11 @@ for (const suite of suites) {
   }
   const countsFile = path.join(os.tmpdir(), `ongage-counts-${process.pid}-${suite.name}.json`);
   fs.rmSync(countsFile, { force: true });
-  const args = [mocha, '--config', '.mocharc.json', '--reporter', reporter];
+  const args = [mocha, '--config', '.mocharc.json', '--require', 'tsx/cjs', '--require', 'test/launch-guard.ts', '--reporter', reporter];
   if (suite.timeout) args.push('--timeout', suite.timeout);
   if (suite.files) args.push(...suite.files);
   const [cmd, cmdArgs] = suite.command || [process.execPath, args];
-  const code = run(cmd, cmdArgs, { ONGAGE_TEST_COUNTS: countsFile });
+  const code = run(cmd, cmdArgs, { ONGAGE_TEST_COUNTS: countsFile, ONGAGE_SANDBOX_LEDGER: ledger });
   if (!fs.existsSync(countsFile)) {
     console.log(`${suite.name}: the runner ended (exit ${code}) without reporting results`);
     failed += 1;
@@ -67,6 +73,43 @@ for (const suite of suites) {
   if (code !== 0 && c.failures === 0) {
     failed += 1;
     broken = true;
+  }
+}
+
+// Zero real campaign launches across every suite; a ledger with no sandbox start means the check is not wired.
+console.log('\n== launch ledger');
+{
+  const lines = fs.readFileSync(ledger, 'utf8').split('\n').filter((l) => l.trim());
+  fs.rmSync(ledgerDir, { recursive: true, force: true });
+  let starts = 0;
+  let expected = 0;
+  const unexpected = [];
+  const unreadable = [];
+  for (const l of lines) {
+    let e;
+    try {
+      e = JSON.parse(l);
+    } catch {
+      unreadable.push(l.slice(0, 120));
+      continue;
+    }
+    if (e.event === 'start') starts++;
+    else if (e.event === 'launch' && e.expected) expected++;
+    else if (e.event === 'launch') unexpected.push(`campaign ${e.mailingId} "${e.name}" at ${e.url} (pid ${e.pid})`);
+    else unreadable.push(l.slice(0, 120));
+  }
+  if (unexpected.length) {
+    console.log(`FAILED: ${unexpected.length} real campaign launch(es) reached a sandbox during the run: ${unexpected.join('; ')}`);
+    failed += 1;
+  } else if (unreadable.length) {
+    console.log(`FAILED: the launch ledger has unreadable lines: ${unreadable.join(' | ')}`);
+    failed += 1;
+  } else if (starts === 0) {
+    console.log('FAILED: no sandbox recorded its start in the launch ledger, so zero launches proves nothing (is ONGAGE_SANDBOX_LEDGER passed on?)');
+    failed += 1;
+  } else {
+    console.log(`${starts} sandboxes across the run recorded 0 real campaign launches${expected ? ` (besides ${expected} by the sandbox's own launch tests)` : ''}`);
+    passed += 1;
   }
 }
 

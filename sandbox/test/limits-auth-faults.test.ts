@@ -207,8 +207,33 @@ describe('sandbox fault injection', () => {
     assert.equal((await pending).status, 200);
   });
 
+  it('applies a send, then answers 200 with a broken body (truncated JSON, an HTML page, nothing)', async () => {
+    for (const [garbleAs, check] of [
+      ['truncated', (t: string) => assert.throws(() => JSON.parse(t))],
+      ['html', (t: string) => assert.match(t, /^<html>/)],
+      ['empty', (t: string) => assert.equal(t, '')],
+    ] as const) {
+      await control(ctx.sb, 'DELETE', '/__sandbox/outbox');
+      const before = (await control(ctx.sb, 'GET', '/__sandbox/stats')).json.garbledAnswers;
+      await control(ctx.sb, 'POST', '/__sandbox/faults', { applyThenGarble: 1, garbleAs, path: '/transactional/send' });
+      const res = await fetch(`${ctx.sb.url}/api/transactional/send`, {
+        method: 'POST',
+        headers: { ...ctx.sb.authHeaders, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ message_id: ids.emails.birthday, recipients: ['jane.doe@example.com'] }),
+      });
+      assert.equal(res.status, 200);
+      check(await res.text());
+      const { json } = await control(ctx.sb, 'GET', '/__sandbox/outbox');
+      assert.equal(json.total, 1, `${garbleAs}: the send was applied`);
+      assert.equal((await control(ctx.sb, 'GET', '/__sandbox/stats')).json.garbledAnswers, before + 1);
+      // Only the next one: the following send is answered normally.
+      assert.equal((await ctx.api.post('/api/transactional/send', { message_id: ids.emails.birthday, recipients: ['john.smith@example.com'] })).status, 200);
+    }
+  });
+
   it('rejects a bad fault setting with 400', async () => {
     assert.equal((await control(ctx.sb, 'POST', '/__sandbox/faults', { errorRate: 2 })).status, 400);
     assert.equal((await control(ctx.sb, 'POST', '/__sandbox/faults', { next429: -1 })).status, 400);
+    assert.equal((await control(ctx.sb, 'POST', '/__sandbox/faults', { applyThenGarble: 1, garbleAs: 'xml' })).status, 400);
   });
 });

@@ -5,7 +5,8 @@ import { control, expectError, useSandbox } from './helpers';
 const ids = SEED_IDS;
 
 describe('sandbox sends: /api/mailings and /api/transactional', () => {
-  const ctx = useSandbox();
+  // These tests launch real campaigns on purpose (to prove the sandbox records them); nothing else may.
+  const ctx = useSandbox({ expectRealLaunches: true });
   beforeEach(async () => {
     await control(ctx.sb, 'DELETE', '/__sandbox/outbox');
   });
@@ -87,6 +88,13 @@ describe('sandbox sends: /api/mailings and /api/transactional', () => {
       expectError(await ctx.api.get('/api/mailings/424242'), 404);
       const list = await ctx.api.get('/api/mailings');
       assert.ok(Number(list.body.metadata.total) >= 3);
+    });
+
+    it('delivers once per address, however often the request repeats it', async () => {
+      const a = await ctx.api.post('/api/mailings', { ...testSend(), recipients: ['jane.doe@example.com', 'Jane.Doe@example.com', 'jane.doe@example.com'] });
+      assert.equal(a.status, 200);
+      assert.equal(ctx.sb.outbox().length, 1);
+      assert.deepEqual(ctx.sb.outbox()[0].dynamic_fields, {});
     });
 
     it('records a non-test POST as a real campaign launch, delivers nothing, and marks its emails launched', async () => {
@@ -175,6 +183,9 @@ describe('sandbox sends: /api/mailings and /api/transactional', () => {
       // Global first_name overrides the contact's "Jane"; Nina's own value overrides the global one.
       assert.match(jane.html, /Thanks for your order, Global/);
       assert.match(nina.html, /Thanks for your order, Nina/);
+      // The outbox keeps the values the send carried for each recipient.
+      assert.deepEqual(nina.dynamic_fields, { receipt_id: 'R-1002', order_total: '$0.00', item_1_description: 'Gift card', item_1_amount: '$25.00', first_name: 'Nina' });
+      assert.equal(jane.dynamic_fields.receipt_id, 'R-1001');
       assert.match(jane.html, /<strong>\$129\.00<\/strong>/);
       assert.match(jane.html, /Cedar Camp Mug/);
       assert.doesNotMatch(nina.html, /Cedar Camp Mug/);
