@@ -13,9 +13,17 @@ export interface Output {
   isTTY?: boolean;
 }
 
+/** The terminal's keyboard, for questions (absent or not a terminal in CI: nothing is asked there). */
+export interface Input {
+  isTTY?: boolean;
+  /** Writes the question on stderr and resolves with the answer line (undefined at end of input). */
+  ask(question: string): Promise<string | undefined>;
+}
+
 export interface CliIO {
   out: Output;
   err: Output;
+  in?: Input;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
 }
@@ -77,4 +85,15 @@ export function style(enabled: boolean): Style {
 /** Writes one line to a stream. */
 export function line(o: Output, text = ''): void {
   o.write(`${text}\n`);
+}
+
+/** Whether the user can be asked (a terminal on both ends). */
+export function canAsk(io: CliIO): boolean {
+  return io.in?.isTTY === true && io.err.isTTY === true;
+}
+
+/** Asks a yes/no question; anything but y/yes is no. */
+export async function confirm(io: CliIO, question: string): Promise<boolean> {
+  const a = await io.in?.ask(`${question} [y/N] `);
+  return /^\s*y(es)?\s*$/i.test(a ?? '');
 }

@@ -2,7 +2,24 @@
  * Entry point of the `ongage-studio` command line (bundled to dist/cli.js; started by bin/ongage-studio.js).
  * Everything lives in program.ts; this file only connects it to the real process.
  */
+import * as readline from 'readline';
 import { run } from './program';
+
+/** Questions on stderr, answers from stdin, one line each (only used when both are a terminal). */
+function ask(question: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    let done = false;
+    rl.question(question, (answer) => {
+      done = true;
+      rl.close();
+      resolve(answer);
+    });
+    rl.on('close', () => {
+      if (!done) resolve(undefined);
+    });
+  });
+}
 
 function main(): void {
   // A closed pipe (`ongage-studio ls | head`) is not an error.
@@ -12,6 +29,7 @@ function main(): void {
   void run(process.argv.slice(2), {
     out: { write: (s) => void process.stdout.write(s), isTTY: process.stdout.isTTY === true },
     err: { write: (s) => void process.stderr.write(s), isTTY: process.stderr.isTTY === true },
+    in: { isTTY: process.stdin.isTTY === true, ask },
     env: process.env,
     cwd: process.cwd(),
   }).then((code) => {

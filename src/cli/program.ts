@@ -15,6 +15,7 @@ import { CliError, EXIT_USAGE, style, wantsColor, type CliIO } from './io';
 import { runLint, type LintCommandOptions } from './lint';
 import { runLs } from './ls';
 import { runRender } from './render';
+import { runPull, runPush, runStatus } from './sync';
 
 export const TOOL_NAME = 'ongage-studio';
 export const VERSION: string = version;
@@ -46,7 +47,7 @@ Connection:
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command()
     .name(TOOL_NAME)
-    .description("Check Ongage email templates and browse an Ongage library from a terminal or CI, with the same checks the Ongage Studio editor runs.")
+    .description("Check Ongage email templates, browse an Ongage library, and keep a folder of files in sync with it (pull, status, push) from a terminal or CI, with the same checks the Ongage Studio editor runs.")
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help for a command')
     .option('--no-color', 'never colour the output (also: NO_COLOR=1); colour is used only on a terminal')
@@ -67,9 +68,10 @@ Examples:
   $ ongage-studio lint --fields fields.json --format sarif --output ongage.sarif templates
   $ ongage-studio fields --list 10542 --save fields.json
   $ ongage-studio ls --list 10542 --sandbox http://127.0.0.1:4780
+  $ ongage-studio pull emails --list 10542 && ongage-studio status emails && ongage-studio push emails --dry-run
   $ ongage-studio render --fields fields.json --sample vip.json email.html -o preview.html
 
-Exit codes: 0 no errors · 1 errors found (or more warnings than --max-warnings) · 2 usage, file, network or credential problem.`,
+Exit codes: 0 no errors · 1 errors found (or more warnings than --max-warnings; for pull/push: conflicts or items left for you to decide) · 2 usage, file, network or credential problem.`,
     );
 
   const globalColor = (): boolean => program.opts<{ color: boolean }>().color;
@@ -134,7 +136,7 @@ Examples:
 
   const lsCmd = new Command('ls')
     .summary('show the library as a tree')
-    .description("Show a list's library — folders, templates and emails — as an indented tree with ids; favourites are marked ★. Lines appear folder by folder as the items arrive.")
+    .description("Show a list's library — folders, templates and emails — as an indented tree with ids; favourites are marked ★. The whole library is read with one concurrent listing (the one the editor's tree uses), then printed.")
     .option('--folder <id>', 'only this folder and what is in it', integer('--folder', 1))
     .option('--json', 'print the tree as JSON (nested children)', false);
   connectionOptions(lsCmd, "the list (default: the account's default list)");
@@ -182,7 +184,87 @@ Exit codes: 0 rendered (notes do not fail it) · 2 a file or option problem (the
       setExit(await runRender(file, { ...o, color: globalColor() }, io));
     });
 
-  for (const cmd of [lintCmd, fieldsCmd, lsCmd, renderCmd]) {
+  const SYNC_HELP = `
+The folder:
+  An email or template is three files: <name>.html (the body), <name>.ongage.txt (the plain-text part) and
+  <name>.ongage.json (name, subject, preheader, From addresses, header/footer template, unsubscribe settings),
+  in folders that mirror Ongage's. .ongage/manifest.json records each item's id, list, connection name, Ongage's
+  modified time and a content hash as of the last pull or push: the base of the three-way comparison (commit it).
+  A new <name>.html (with or without the other two) becomes a new email on push.`;
+
+  const pullCmd = new Command('pull')
+    .summary('write a list (or a folder) of the library as files into a folder')
+    .description(
+      "Write a list's library, or one folder of it, into <dir> as files in folders that mirror Ongage's, and record what was pulled in <dir>/.ongage/manifest.json. Pulling again updates what changed in Ongage and never overwrites a file you changed: an item changed on both sides is asked about on a terminal, kept otherwise (exit 1) unless --overwrite.",
+    )
+    .argument('<dir>', 'the folder to write into (created when missing)')
+    .option('--folder <id>', 'pull this folder and what is under it (its contents go straight into <dir>)', integer('--folder', 1))
+    .option('--overwrite', "replace files changed both here and in Ongage with Ongage's version, without asking", false);
+  connectionOptions(pullCmd, 'the list to pull (needed the first time; later pulls read it from the manifest)');
+  pullCmd
+    .addHelpText(
+      'after',
+      `${CONNECTION_HELP}
+${SYNC_HELP}
+
+Examples:
+  $ ongage-studio pull emails --list 10542
+  $ ongage-studio pull promos --list 10542 --folder 2005
+  $ ongage-studio pull emails --sandbox http://127.0.0.1:4780 --list 10542`,
+    )
+    .action(async (dir: string, o) => {
+      setExit(await runPull(dir, { ...o, color: globalColor() }, io));
+    });
+
+  const statusCmd = new Command('status')
+    .summary('show what changed here and in Ongage since the last pull or push')
+    .description(
+      'Compare a pulled folder with its base (the manifest) and with Ongage now, item by item: Conflict (changed on both sides), Added, Modified, Deleted (here), Changed in Ongage, and the count of unchanged items.',
+    )
+    .argument('[dir]', 'the pulled folder (default: the working folder, or the nearest one above it with .ongage/manifest.json)')
+    .option('--json', 'print the state as JSON: { dir, connection, list, root, counts, items: [{ state, conflict?, id?, type, name, files }] }', false);
+  connectionOptions(statusCmd, 'the list (optional: the folder knows its list)');
+  statusCmd
+    .addHelpText(
+      'after',
+      `${CONNECTION_HELP}
+${SYNC_HELP}
+
+Examples:
+  $ ongage-studio status emails
+  $ ongage-studio status --json | jq '.items[] | select(.state != "unchanged")'`,
+    )
+    .action(async (dir: string | undefined, o) => {
+      setExit(await runStatus(dir, { ...o, color: globalColor() }, io));
+    });
+
+  const pushCmd = new Command('push')
+    .summary('send what changed in a pulled folder to Ongage')
+    .description(
+      "Send the folder's changes to Ongage: each changed item is read from Ongage first and saved only if nobody changed it there since your base (then only its changed fields are sent). New files become new items and deleted files delete items only after a confirmation naming each one. On a terminal it asks; without one (CI) it never asks: conflicts are refused unless --overwrite, new items and deletions unless --yes, and it exits 1 with the list.",
+    )
+    .argument('[dir]', 'the pulled folder (default: the working folder, or the nearest one above it with .ongage/manifest.json)')
+    .option('--dry-run', 'print the table of Added / Modified / Deleted / Conflict / Unchanged and change nothing', false)
+    .option('-y, --yes', 'confirm the push, its new items and its deletions without asking', false)
+    .option('--overwrite', "for items changed both here and in Ongage: replace Ongage's version with yours", false)
+    .option('--overwrite-launched', 'change emails used by a launched campaign in place (Ongage otherwise stores your version as a copy)', false);
+  connectionOptions(pushCmd, 'the list (optional: the folder knows its list)');
+  pushCmd
+    .addHelpText(
+      'after',
+      `${CONNECTION_HELP}
+${SYNC_HELP}
+
+Examples:
+  $ ongage-studio push emails --dry-run
+  $ ongage-studio push emails
+  $ ongage-studio push emails --yes          # in CI: confirms new items and deletions; conflicts still refused`,
+    )
+    .action(async (dir: string | undefined, o) => {
+      setExit(await runPush(dir, { ...o, color: globalColor() }, io));
+    });
+
+  for (const cmd of [lintCmd, fieldsCmd, lsCmd, pullCmd, statusCmd, pushCmd, renderCmd]) {
     cmd.copyInheritedSettings(program);
     cmd.helpOption('-h, --help', 'show this help').showHelpAfterError('(add --help for usage)');
     program.addCommand(cmd);

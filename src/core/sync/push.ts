@@ -16,25 +16,15 @@
 import { promises as fsp } from 'fs';
 import type { OngageClient } from '../api/client';
 import type { Email } from '../api/types';
+import { saveItem } from '../library/save';
 import { inputOfParts, partsHash, partsOf, serializeSettings, type EmailParts } from '../library/parts';
 import { absPath } from './local';
 import { ensureBaseDir, readBase, removeBase, writeBase, writeManifest, type Manifest, type ManifestItem } from './manifest';
 import { manifestItemOf } from './pull';
 import { type SyncEntry, type SyncStatus } from './state';
 
-/** The outcome of `saveItem` (src/core/library/save.ts). */
-export type SaveOutcome =
-  | { kind: 'saved' | 'unchanged'; email: Email; parts: EmailParts }
-  | { kind: 'conflict'; remote: Email; remoteParts: EmailParts }
-  | { kind: 'copied'; email: Email; parts: EmailParts; requestedId: number; warning?: string };
-
-/** `saveItem`'s signature: read Ongage's version, compare `modified` and hash with the base, write only what changed. */
-export type SaveItemFn = (
-  client: OngageClient,
-  base: { id: number; listId?: number; modified?: Date; hash: string; parts: EmailParts },
-  next: EmailParts,
-  opts?: { force?: boolean; overwriteLaunched?: boolean; signal?: AbortSignal },
-) => Promise<SaveOutcome>;
+/** `saveItem`'s shape (src/core/library/save.ts); tests may hand in a double with the same contract. */
+export type SaveItemFn = typeof saveItem;
 
 /** A stable key for an entry: `#<id>` for tracked items, the HTML path for new ones. */
 export function entryKey(e: SyncEntry): string {
@@ -98,7 +88,8 @@ export interface PushRequest {
   client: OngageClient;
   dir: string;
   status: SyncStatus;
-  save: SaveItemFn;
+  /** Defaults to `saveItem`. */
+  save?: SaveItemFn;
   updates: SyncEntry[];
   /** New local items to create (each confirmed by name). */
   creates: SyncEntry[];
@@ -161,7 +152,7 @@ export async function executePush(r: PushRequest): Promise<PushResult> {
       base = { id: e.id, listId: m.list, modified: e.base.modified ? new Date(e.base.modified) : undefined, hash: e.base.hash, parts };
     }
     r.onProgress?.(`Saving "${e.name}"…`);
-    const out = await r.save(client, base, e.local, { overwriteLaunched: r.overwriteLaunched, signal: r.signal });
+    const out = await (r.save ?? saveItem)(client, base, e.local, { overwriteLaunched: r.overwriteLaunched, signal: r.signal });
     if (out.kind === 'conflict') {
       res.conflicts.push({ ...e, state: 'conflict', conflict: 'bothChanged', remote: out.remote, remoteHash: partsHash(out.remoteParts) });
       return;

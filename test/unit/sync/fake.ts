@@ -1,8 +1,6 @@
-/** An in-memory library behind the few client calls sync makes, and a saveItem double with its contract. */
+/** An in-memory library behind the few client calls sync (and saveItem) make. */
 import type { OngageClient } from '../../../src/core/api/client';
 import type { Email, EmailCreateInput, EmailInput } from '../../../src/core/api/types';
-import { changedFields, partsHash, partsOf } from '../../../src/core/library/parts';
-import type { SaveItemFn } from '../../../src/core/sync';
 
 export function email(id: number, over: Partial<Email> = {}): Email {
   return {
@@ -84,15 +82,4 @@ export class FakeLibrary {
     };
     return c as unknown as OngageClient;
   }
-
-  /** saveItem's contract: read first; conflict when modified or hash moved (unless force); send only changed fields. */
-  save: SaveItemFn = async (client, base, next, opts = {}) => {
-    const remote = await client.getEmail(base.id);
-    const remoteParts = partsOf(remote);
-    if (!opts.force && (remote.modified?.getTime() !== base.modified?.getTime() || partsHash(remoteParts) !== base.hash)) return { kind: 'conflict', remote, remoteParts };
-    const input = changedFields(base.parts, next);
-    if (Object.keys(input).length === 0) return { kind: 'unchanged', email: remote, parts: remoteParts };
-    const r = await client.updateEmail(base.id, input);
-    return { kind: 'saved', email: r.email, parts: partsOf(r.email) };
-  };
 }

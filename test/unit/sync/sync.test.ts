@@ -107,7 +107,7 @@ describe('sync: pull, status, push (in-memory library)', () => {
   const states = (s: SyncStatus) => s.entries.map((e) => `${e.state}${e.conflict ? `:${e.conflict}` : ''} ${e.files?.html ?? `#${e.id}`}`);
   const pushAll = async (s: SyncStatus, extra: Partial<Parameters<typeof executePush>[0]> = {}) => {
     const plan = planPush(s);
-    return executePush({ client: lib.client(), dir, status: s, save: lib.save, updates: plan.updates, creates: plan.creates, deletes: plan.deletes, keepMine: [], ...extra });
+    return executePush({ client: lib.client(), dir, status: s, updates: plan.updates, creates: plan.creates, deletes: plan.deletes, keepMine: [], ...extra });
   };
 
   beforeEach(() => {
