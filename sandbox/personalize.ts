@@ -266,38 +266,73 @@ function lookup(name: string, ctx: ResolveContext): unknown {
   return undefined;
 }
 
-/** Reads a date written in a list field's format (dd/mm/yyyy, yyyy-mm-dd hh24:mi …) or as Unix seconds. */
+function daysIn(year: number, month1: number): number {
+  return new Date(Date.UTC(year, month1, 0)).getUTCDate();
+}
+
+/** A real UTC date from its parts, or null for an impossible one (31/02, month 13, 25:00). */
+function utcDate(y: number, mo: number, d: number, h = 0, mi = 0, sec = 0): Date | null {
+  if (!(mo >= 1 && mo <= 12) || !(d >= 1 && d <= daysIn(y, mo)) || h > 23 || mi > 59 || sec > 59) return null;
+  const date = new Date(Date.UTC(y, mo - 1, d, h, mi, sec));
+  date.setUTCFullYear(y);
+  return date;
+}
+
+const ISO_DATE = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * Reads a stored date: Unix seconds (9–10 digits; 12–13 are milliseconds), the list field's format (dd/mm/yyyy,
+ * yyyy-mm-dd hh24:mi …: the numbers in the order the format names them, a four-digit year) or ISO. Null for
+ * anything else or an impossible date, so `2000-01-01` against a dd/mm/yyyy field is read as ISO, not as day 2000.
+ */
 export function parseDate(value: unknown, fieldFormat: string | null): Date | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return null;
+    const d = new Date(Math.abs(value) >= 1e11 ? value : value * 1000);
+    return Number.isNaN(d.getTime()) ? null : d;
+  }
   const s = String(value).trim();
   if (!s) return null;
-  if (/^\d{9,11}$/.test(s)) return new Date(Number(s) * 1000);
+  if (/^\d{9,10}$/.test(s)) return new Date(Number(s) * 1000);
+  if (/^\d{12,13}$/.test(s)) return new Date(Number(s));
   if (fieldFormat) {
-    const order = fieldFormat.toLowerCase().match(/yyyy|dd|mm|hh24|mi|ss/g) ?? [];
-    const nums = s.match(/\d+/g) ?? [];
-    if (nums.length >= 3 && order.length >= 3) {
+    const order: string[] = fieldFormat.toLowerCase().match(/yyyy|hh24|dd|mm|mi|ss/g) ?? [];
+    const nums: string[] = s.match(/\d+/g) ?? [];
+    if (order.length >= 3 && nums.length >= 3 && nums.length <= order.length && /^\d[\d\s/.:T-]*$/i.test(s)) {
       const part: Record<string, number> = {};
       order.forEach((k, idx) => {
         if (nums[idx] !== undefined) part[k] = Number(nums[idx]);
       });
-      if (part.yyyy && part.mm && part.dd) {
-        return new Date(Date.UTC(part.yyyy, part.mm - 1, part.dd, part.hh24 ?? 0, part.mi ?? 0, part.ss ?? 0));
+      if ((nums[order.indexOf('yyyy')]?.length ?? 0) === 4 && part.mm !== undefined && part.dd !== undefined) {
+        const d = utcDate(part.yyyy, part.mm, part.dd, part.hh24 ?? 0, part.mi ?? 0, part.ss ?? 0);
+        if (d) return d;
       }
     }
   }
-  const iso = s.match(/^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/);
-  if (iso) {
-    return new Date(Date.UTC(+iso[1], +iso[2] - 1, +iso[3], +(iso[4] ?? 0), +(iso[5] ?? 0), +(iso[6] ?? 0)));
-  }
-  return null;
+  const iso = ISO_DATE.exec(s);
+  if (!iso) return null;
+  const d = utcDate(+iso[1], +iso[2], +iso[3], +(iso[4] ?? 0), +(iso[5] ?? 0), +(iso[6] ?? 0));
+  if (!d || !iso[7] || /^z$/i.test(iso[7])) return d;
+  const sign = iso[7][0] === '-' ? -1 : 1;
+  const digits = iso[7].slice(1).replace(':', '');
+  return new Date(d.getTime() - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000);
 }
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
-/** PHP date() formatting (UTC) for the common tokens; a backslash escapes the next character. */
+/** ISO-8601 week number and week-based year. */
+function isoWeek(d: Date): { week: number; year: number } {
+  const day = d.getUTCDay() || 7;
+  const thursday = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 4 - day));
+  const start = Date.UTC(thursday.getUTCFullYear(), 0, 1);
+  return { week: Math.ceil(((thursday.getTime() - start) / 86400000 + 1) / 7), year: thursday.getUTCFullYear() };
+}
+
+/** PHP date() formatting in UTC, every format character; a backslash makes the next character literal. */
 export function formatPhpDate(d: Date, fmt: string): string {
   let out = '';
   for (let i = 0; i < fmt.length; i++) {
@@ -337,6 +372,19 @@ export function formatPhpDate(d: Date, fmt: string): string {
       case 'i': out += pad(d.getUTCMinutes()); break;
       case 's': out += pad(d.getUTCSeconds()); break;
       case 'U': out += String(Math.floor(d.getTime() / 1000)); break;
+      case 'W': out += pad(isoWeek(d).week); break;
+      case 'o': out += String(isoWeek(d).year); break;
+      case 'X': case 'x': out += (year >= 10000 || c === 'X' ? '+' : '') + pad(year, 4); break;
+      case 'B': out += pad(Math.floor(((h * 3600 + d.getUTCMinutes() * 60 + d.getUTCSeconds() + 3600) % 86400) / 86.4), 3); break;
+      case 'u': out += pad(d.getUTCMilliseconds() * 1000, 6); break;
+      case 'v': out += pad(d.getUTCMilliseconds(), 3); break;
+      case 'e': case 'T': out += 'UTC'; break;
+      case 'I': case 'Z': out += '0'; break;
+      case 'O': out += '+0000'; break;
+      case 'P': out += '+00:00'; break;
+      case 'p': out += 'Z'; break;
+      case 'c': out += formatPhpDate(d, 'Y-m-d\\TH:i:sP'); break;
+      case 'r': out += formatPhpDate(d, 'D, d M Y H:i:s O'); break;
       default: out += c;
     }
   }
@@ -346,11 +394,30 @@ export function formatPhpDate(d: Date, fmt: string): string {
 const NUM_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
 const CLAUSE_RE = /^([A-Za-z_][\w-]*)\s*(!?)\s*(>=|<=|=|>|<|(?:contains|begins_with|ends_with|is\s+empty|is\s+null)(?![\w]))\s*([\s\S]*)$/;
 
+/** The list format of a date field, null for a system date (ocx_now, ocx_*_date), undefined when not a date. */
 function fieldFormatOf(name: string, ctx: ResolveContext): string | null | undefined {
-  const def = ctx.fields?.get(name);
-  if (def && def.type === 'date') return def.format;
-  if (/^ocx_.*_date$/.test(name)) return null;
+  const def = fieldDef(name, ctx);
+  if (def) return def.type === 'date' ? def.format : undefined;
+  if (/^ocx_(?:now|\w*date)$/i.test(name)) return null;
   return undefined;
+}
+
+function fieldDef(name: string, ctx: ResolveContext): FieldDef | undefined {
+  if (!ctx.fields) return undefined;
+  const exact = ctx.fields.get(name);
+  if (exact) return exact;
+  const lower = name.toLowerCase();
+  for (const f of ctx.fields.values()) if (f.name.toLowerCase() === lower) return f;
+  return undefined;
+}
+
+/** A value as a date, for [format=…] and date comparisons; a number in a list field that is not a date (points) is not Unix time. */
+function asDate(name: string, v: unknown, ctx: ResolveContext): Date | null {
+  const def = fieldDef(name, ctx);
+  if (def && def.type !== 'date' && (typeof v === 'number' || (typeof v === 'string' && /^\s*\d+\s*$/.test(v)))) return null;
+  if (v instanceof Date || typeof v === 'number') return parseDate(v, null);
+  if (typeof v !== 'string') return null;
+  return parseDate(v, fieldFormatOf(name, ctx) ?? null);
 }
 
 function evalClause(clause: string, ctx: ResolveContext): boolean {
@@ -360,6 +427,9 @@ function evalClause(clause: string, ctx: ResolveContext): boolean {
   const op = rawOp.replace(/\s+/g, ' ');
   const v = lookup(name, ctx);
   const target = conditionValue(rawValue, ctx);
+  // Not a condition Ongage reads (a value after is empty, none after =, a symbol run such as <> or ==): false.
+  const written = rawValue.trim();
+  if (op === 'is empty' || op === 'is null' ? written !== '' : written === '' || /^[!=<>]/.test(written)) return false;
   let result: boolean;
   // Both mean "has no value" (Ongage's help presents `is null` as another way to write `is empty`).
   if (op === 'is empty' || op === 'is null') result = isEmpty(v);
@@ -371,7 +441,7 @@ function evalClause(clause: string, ctx: ResolveContext): boolean {
     if (op === '=' || op === '>' || op === '<' || op === '>=' || op === '<=') {
       const fmt = fieldFormatOf(name, ctx);
       if (fmt !== undefined) {
-        const a = parseDate(v instanceof Date ? v : sv, fmt);
+        const a = asDate(name, v, ctx);
         const b = parseDate(target, fmt);
         if (a && b) cmp = a.getTime() - b.getTime();
       }
@@ -435,8 +505,7 @@ function renderField(n: Extract<Node, { t: 'field' }>, ctx: ResolveContext, st: 
   }
   let s = stringify(v);
   if (n.format) {
-    const fmt = fieldFormatOf(n.name, ctx);
-    const d = parseDate(v instanceof Date ? v : s, fmt ?? null);
+    const d = asDate(n.name, v, ctx);
     if (d) s = formatPhpDate(d, n.format);
   }
   return write(s, n.mode, n.name);

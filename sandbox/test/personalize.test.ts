@@ -158,6 +158,30 @@ describe('sandbox personalization: the preview\'s readings', () => {
     assert.ok(evaluateCondition('points > +1.5', v({ points: '2' })), 'numbers as the preview reads them');
   });
 
+  it('reads a date only as what it is: ISO against a dd/mm/yyyy field, never day 2000 of month 1; impossible dates are none', () => {
+    const c = v({ birthday: '14/03/1988', points: 1700000000 });
+    assert.ok(!evaluateCondition('birthday > 2000-01-01', c), '1988 is not after 2000');
+    assert.ok(evaluateCondition('birthday < 2000-01-01', c) && evaluateCondition('birthday > 01/01/1980', c));
+    assert.equal(parseDate('31/02/2024', 'dd/mm/yyyy'), null);
+    assert.equal(parseDate('2024-02-31', null), null);
+    assert.equal(parseDate('2026-01-02T10:00:00+02:00', null)?.toISOString(), '2026-01-02T08:00:00.000Z');
+    assert.equal(parseDate('1767225600000', null)?.toISOString(), '2026-01-01T00:00:00.000Z');
+    assert.equal(personalize('{{points[format=Y]}}', { values: { points: 1700000000 }, system: {}, fields: new Map([['points', { name: 'points', type: 'numeric', format: null }]]) }), '1700000000', 'a number in a numeric field is not Unix time');
+  });
+
+  it('formats every PHP date() character', () => {
+    const d = new Date(Date.UTC(2026, 4, 14, 9, 30, 5));
+    assert.equal(formatPhpDate(d, 'W o B e T O P p Z I c'), '20 2026 437 UTC UTC +0000 +00:00 Z 0 0 2026-05-14T09:30:05+00:00');
+    assert.equal(formatPhpDate(d, 'r'), 'Thu, 14 May 2026 09:30:05 +0000');
+  });
+
+  it('takes a condition Ongage would not read as false: a value after is empty, none after =, <> or ==', () => {
+    const c = v({ first_name: 'Jane', vip: 1 });
+    assert.ok(!evaluateCondition('first_name !is empty and vip = 1', c) && !evaluateCondition('first_name !is empty xyz', c));
+    assert.ok(!evaluateCondition('vip <> 0', c) && !evaluateCondition('vip == 1', c) && !evaluateCondition('vip =', c));
+    assert.ok(evaluateCondition("vip != ''", c), 'an empty quoted value is a value');
+  });
+
   it('formats a date value (ocx_now is a Date): Y-m-d H:i:s without a format', () => {
     const now = new Date(Date.UTC(2026, 4, 14, 9, 30, 5));
     assert.equal(personalize('{{ocx_now[format=F j Y]}}|{{ocx_now}}', { values: {}, system: { ocx_now: now }, fields }), 'May 14 2026|2026-05-14 09:30:05');

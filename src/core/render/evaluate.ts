@@ -37,8 +37,10 @@
  *   otherwise numbers compare as numbers when both sides are numbers; otherwise text compares case-insensitively
  *   (silent; lenient), trimmed, with one pair of surrounding quotes removed from the written value. An empty
  *   field satisfies no comparison (so `!=` and `!contains` hold). Precedence (silent): AND binds tighter than OR,
- *   as in most languages; a condition mixing them gets a note. Lower-case `and`/`or` are reported by the parser
- *   and read as AND/OR. `ocx_elseif` chains take the first true branch, else `ocx_else`.
+ *   as in most languages; a condition mixing them gets a note. AND/OR must be upper case (the help says so):
+ *   lower-case `and`/`or` and `&&`/`||` are reported by the parser and read as part of the value before them.
+ *   `is empty`/`is null` with text after them make the condition false. `ocx_elseif` chains take the first true
+ *   branch, else `ocx_else`.
  * - Broken syntax (unclosed tags, `{{}}`, Handlebars, misspelled keywords, text after a tag's end, an `ocx_if`
  *   never closed, `ocx_else`/`ocx_endif` with no block) comes out as written, with the parser's message.
  */
@@ -318,7 +320,7 @@ class Evaluator {
       let suffix = '';
       if (t && this.asWritten.has(t)) suffix = ' The preview shows it as written.';
       else if (p.code === 'condition-syntax') suffix = ' The preview takes that condition as false.';
-      else if (p.code === 'lowercase-joiner') suffix = ` The preview reads it as ${joinerKind(this.text.slice(p.start, p.end))}.`;
+      else if (p.code === 'lowercase-joiner') suffix = ` Ongage joins only upper-case ${joinerKind(this.text.slice(p.start, p.end))}, so the preview reads "${this.text.slice(p.start, p.end)}" as part of the value before it.`;
       else if (p.code === 'block-structure') suffix = ' The preview ignores that branch.';
       this.note(p.start, p.end, `${p.message}${suffix}`);
     }
@@ -536,18 +538,30 @@ class Evaluator {
   private condition(tag: ConditionTag): boolean {
     const c = tag.condition;
     if (!c || c.clauses.length === 0) return false;
-    const kinds = c.joiners.map((j) => joinerKind(j.text));
+    // Ongage joins clauses only with upper-case AND / OR (ongage-language.md §5, "must be upper case"): a lower-case
+    // or symbolic joiner (and, or, &&, ||) is read as part of the value before it, as Ongage would read it.
+    const groups: Array<{ clause: Clause; valueEnd?: number }> = [];
+    const kinds: Array<'AND' | 'OR'> = [];
+    c.clauses.forEach((cl, i) => {
+      const j = i > 0 ? c.joiners[i - 1] : undefined;
+      if (j && !j.valid) {
+        groups[groups.length - 1].valueEnd = cl.end;
+        return;
+      }
+      if (j) kinds.push(j.text === 'AND' ? 'AND' : 'OR');
+      groups.push({ clause: cl });
+    });
     if (kinds.includes('AND') && kinds.includes('OR')) {
       this.note(c.start, c.end, "This condition mixes AND and OR; Ongage's help does not say which comes first. The preview reads AND first: a AND b OR c means (a AND b) OR c.");
     }
     // OR of AND-groups: AND binds tighter.
-    let group = this.clause(c.clauses[0]);
-    for (let i = 1; i < c.clauses.length; i++) {
+    let group = this.clause(groups[0].clause, groups[0].valueEnd);
+    for (let i = 1; i < groups.length; i++) {
       if (kinds[i - 1] === 'OR') {
         if (group) return true;
-        group = this.clause(c.clauses[i]);
+        group = this.clause(groups[i].clause, groups[i].valueEnd);
       } else if (group) {
-        group = this.clause(c.clauses[i]);
+        group = this.clause(groups[i].clause, groups[i].valueEnd);
       }
     }
     return group;
@@ -560,21 +574,25 @@ class Evaluator {
     return v.trim();
   }
 
-  private clause(cl: Clause): boolean {
+  /** One clause; `valueEnd` extends its value over text a lower-case joiner did not split off. */
+  private clause(cl: Clause, valueEnd?: number): boolean {
     const op = cl.operator;
     if (!cl.field || !op || !op.name) return false;
     const name = cl.field.text;
     const value = this.valueOf(name);
+    const written = valueEnd === undefined ? cl.value?.text : this.text.slice(cl.value ? cl.value.start : op.end, valueEnd);
     let result: boolean;
     if (op.name === 'is empty' || op.name === 'is null') {
+      // With text after it ("x is empty y") the condition is not Ongage's: false, as the parser's problem says.
+      if (written !== undefined && written.trim() !== '') return false;
       result = isEmpty(value);
-    } else if (!cl.value) {
+    } else if (written === undefined || written.trim() === '') {
       return false;
     } else if (isEmpty(value)) {
       result = false;
     } else {
       const left = stringify(value).trim();
-      const right = this.conditionValue(cl.value.text);
+      const right = this.conditionValue(written);
       let cmp: number | undefined;
       if (op.name === '=' || op.name === '>' || op.name === '<' || op.name === '>=' || op.name === '<=') {
         if (this.isDateField(name)) {

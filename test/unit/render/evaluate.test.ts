@@ -38,6 +38,7 @@ const VALUES: RenderOptions['values'] = {
   price: '19.90',
   order_date: '2026-01-02T10:00:00Z',
   code: 'A&B',
+  motto: 'Rock or roll = 1',
   zero: 0,
   no: false,
   nothing: null,
@@ -146,7 +147,13 @@ table('render/evaluate: conditions', [
   ['an ocx_ field in a condition', '{{ocx_if ocx_contact_id = ABC123}}me{{ocx_endif}}', 'me'],
   ['a subject condition without spaces', '{{ocx_if vip=1}}VIP{{ocx_else}}Hi{{ocx_endif}} {{first_name}}', 'VIP Jane', 'subject'],
   ['entities in an HTML condition value', '{{ocx_if code = A&amp;B}}amp{{ocx_endif}}', 'amp'],
-  ['lower-case and is read as AND', '{{ocx_if vip = 1 and points > 5000}}y{{ocx_else}}n{{ocx_endif}}', 'n'],
+  // Ongage joins only upper-case AND / OR (ongage-language.md §5): a lower-case or symbolic joiner is part of the value.
+  ['lower-case and is part of the value', '{{ocx_if vip = 1 and points > 5000}}y{{ocx_else}}n{{ocx_endif}}', 'n'],
+  ['lower-case or is part of the value, not a joiner', '{{ocx_if city = Paris or vip = 1}}y{{ocx_else}}n{{ocx_endif}}', 'n'],
+  ['&& is part of the value', '{{ocx_if vip = 1 && points > 5}}y{{ocx_else}}n{{ocx_endif}}', 'n'],
+  ['the joined text is compared as one value', '{{ocx_if motto = rock or roll = 1}}y{{ocx_else}}n{{ocx_endif}}', 'y'],
+  ['an upper-case joiner after a lower-case one still joins', '{{ocx_if city = Paris or vip = 1 OR points > 5}}y{{ocx_else}}n{{ocx_endif}}', 'y'],
+  ['is empty with text after it is false', '{{ocx_if company is empty and city = x}}y{{ocx_else}}n{{ocx_endif}}', 'n'],
   ['an operator error makes the condition false', '{{ocx_if vip == 1}}y{{ocx_else}}n{{ocx_endif}}', 'n'],
 ]);
 
@@ -227,6 +234,7 @@ describe('render/evaluate: notes', () => {
 
   it('mixing AND and OR is noted; a date that cannot be read is noted; feeds are noted', () => {
     assert.match(run('{{ocx_if a = 1 AND b = 2 OR c = 3}}x{{ocx_endif}}').notes[0].message, /mixes AND and OR.*reads AND first/);
+    assert.match(run('{{ocx_if vip = 1 or city = x}}y{{ocx_endif}}').notes[0].message, /^"or" does not join conditions: Ongage needs upper-case OR\. Ongage joins only upper-case OR, so the preview reads "or" as part of the value before it\.$/);
     assert.match(run('{{first_name[format=Y]}}').notes[0].message, /first_name's value "Jane" is not a date the preview can read/);
     assert.match(run('{{birthday[offset=1,format=Y]}}').notes[0].message, /\[offset=1\] is not a parameter the preview knows/);
     assert.match(run('{{ocx_feed{param=items}}}').notes[0].message, /ocx_feed: Ongage fetches the feed when sending/);
