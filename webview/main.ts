@@ -41,12 +41,15 @@ const profile = el('vscode-single-select', { id: 'profile', 'aria-label': 'Sampl
 const editSamples = el('vscode-button', { secondary: '', title: 'Edit the sample profiles (.ongage/samples.json)' }, 'Edit samples…');
 const desktop = el('vscode-button', { 'data-width': 'desktop', title: 'Desktop width (600 px and wider)' }, 'Desktop');
 const mobile = el('vscode-button', { 'data-width': 'mobile', title: 'Mobile width (375 px)' }, 'Mobile');
+const sendTest = el('vscode-button', { id: 'send-test', title: 'Send a test of this email (Ongage: Send Test…), filled in as shown' }, 'Send test…');
 const size = el('vscode-badge', { class: 'size', title: 'Size of the rendered HTML' });
 const sample = el('span', { class: 'group' });
 sample.append(profileLabel, profile, editSamples);
 const widths = el('span', { class: 'group', role: 'group', 'aria-label': 'Width' });
 widths.append(desktop, mobile, size);
-toolbar.append(title, busy, sample, widths);
+const actions = el('span', { class: 'group' });
+actions.append(sendTest);
+toolbar.append(title, busy, sample, widths, actions);
 
 const inbox = el('div', { class: 'inbox', 'aria-label': 'As an inbox lists it' });
 const subject = el('div', { class: 'subject' });
@@ -77,6 +80,7 @@ applyWidth(state.width);
 desktop.addEventListener('click', () => applyWidth('desktop'));
 mobile.addEventListener('click', () => applyWidth('mobile'));
 editSamples.addEventListener('click', () => post({ type: 'editSamples' }));
+sendTest.addEventListener('click', () => post({ type: 'sendTest' }));
 profile.addEventListener('change', () => post({ type: 'selectProfile', index: profile.selectedIndex }));
 
 let shownProfiles = '';

@@ -9,6 +9,8 @@ import { FieldCatalog } from '../core/fields/catalog';
 import { ExtensionFieldSource, globalStorageFiles } from './fields/fieldSource';
 import { registerLanguageFeatures } from './language';
 import { PREVIEW_VIEW_TYPE, PreviewManager } from './preview/previewPanel';
+import { SendCommands } from './send/sendCommands';
+import { trackOpenedEmails } from './send/walkthrough';
 import { ConnectionStatus } from './statusBar';
 import { LibraryTreeProvider, VIEW_ID } from './tree/libraryTree';
 import type { LibraryNode } from './tree/nodes';
@@ -67,6 +69,10 @@ export function activate(context: vscode.ExtensionContext): void {
   registerCommand(context, log, 'ongage.refreshFields', 'Refreshing the list fields', () => fields.refresh());
   registerAccountCommands({ context, log, connections, pool });
   registerLibraryCommands({ context, log, tree, view, connections, pool });
+  const sends = new SendCommands({ context, log, connections, pool, documents, tree });
+  context.subscriptions.push(sends);
+  sends.register();
+  trackOpenedEmails(context);
 
   log.info(`Ongage Studio ${context.extension.packageJSON.version} activated`);
 

@@ -48,7 +48,31 @@ export type FromWebview =
   | { type: 'selectProfile'; index: number }
   | { type: 'openLink'; href: string }
   | { type: 'revealNote'; index: number }
-  | { type: 'editSamples' };
+  | { type: 'editSamples' }
+  /** The toolbar's Send Test button: a test of the previewed email, with the values the preview shows. */
+  | { type: 'sendTest' };
+
+/**
+ * Reads a message from the webview, or undefined when it is not one of FromWebview (the host acts only on what it
+ * validated: a webview is a page, and a page can be made to post anything).
+ */
+export function parseFromWebview(m: unknown): FromWebview | undefined {
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return undefined;
+  const o = m as Record<string, unknown>;
+  switch (o.type) {
+    case 'ready':
+    case 'editSamples':
+    case 'sendTest':
+      return { type: o.type };
+    case 'selectProfile':
+    case 'revealNote':
+      return typeof o.index === 'number' && Number.isSafeInteger(o.index) && o.index >= 0 ? { type: o.type, index: o.index } : undefined;
+    case 'openLink':
+      return typeof o.href === 'string' && o.href.length <= 8192 ? { type: 'openLink', href: o.href } : undefined;
+    default:
+      return undefined;
+  }
+}
 
 /** The state the webview keeps across reloads (vscode.getState/setState). */
 export interface WebviewState {

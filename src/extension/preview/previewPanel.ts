@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { RenderClient } from '../../preview/client';
 import { overlaySample, parseSamplesText, SAMPLES_PATH, samplesTemplate } from '../../core/fields/samples';
 import type { SampleProfile } from '../../core/language/fields';
-import type { FromWebview, PreviewContent, PreviewNote, ToWebview } from '../../shared/messages';
+import { parseFromWebview, type FromWebview, type PreviewContent, type PreviewNote, type ToWebview } from '../../shared/messages';
+import { setWalkthroughContext } from '../send/walkthrough';
 import type { ConnectionManager } from '../accounts/connectionManager';
 import { DOCUMENT_SCHEME, type ItemDocumentProvider } from '../documents/itemDocuments';
 import type { ExtensionFieldSource } from '../fields/fieldSource';
@@ -39,6 +40,8 @@ export class PreviewManager implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private ready = false;
   private profiles: SampleProfile[] = [];
+  /** The profile of the rendering on screen (what a test sent from the preview fills in). */
+  private shownProfile: SampleProfile | undefined;
   private sampleErrors: string[] = [];
   /** Where each note shown in the webview points in the document (same order as the notes). */
   private noteTargets: Array<{ start: number; end: number } | undefined> = [];
@@ -117,12 +120,17 @@ export class PreviewManager implements vscode.Disposable {
 
   private adopt(panel: vscode.WebviewPanel): void {
     this.panel = panel;
+    setWalkthroughContext('ongage.walkthrough.previewOpened', true);
     this.ready = false;
     panel.iconPath = vscode.Uri.joinPath(this.deps.context.extensionUri, 'media', 'ongage.svg');
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.deps.context.extensionUri, 'dist')] };
     panel.webview.html = this.html(panel.webview);
     const subs = [
-      panel.webview.onDidReceiveMessage((m: FromWebview) => void this.receive(m)),
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const m = parseFromWebview(raw);
+        if (m) void this.receive(m);
+        else this.deps.log.warn(`Preview: ignored a message that is not one the preview sends: ${JSON.stringify(raw)?.slice(0, 200)}`);
+      }),
       panel.onDidChangeViewState((e) => {
         if (e.webviewPanel.visible) this.schedule(0);
       }),
@@ -184,11 +192,23 @@ export class PreviewManager implements vscode.Disposable {
         case 'editSamples':
           await this.editSamples();
           break;
+        case 'sendTest':
+          await this.sendTest();
+          break;
       }
     } catch (e) {
       this.deps.log.error(`Preview: ${e instanceof Error ? e.message : String(e)}`);
       void vscode.window.showErrorMessage(`Ongage preview: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /** A test of the followed email; content sent by embed carries the values the preview rendered with. */
+  private async sendTest(): Promise<void> {
+    const doc = this.document;
+    if (!doc) throw new Error('Open an email to preview first; the preview sends a test of the email it shows.');
+    const values: Record<string, string> = {};
+    for (const [k, v] of Object.entries(this.shownProfile?.values ?? {})) values[k] = v === null || v === undefined ? '' : String(v);
+    await vscode.commands.executeCommand('ongage.sendTest', { uri: doc.uri.toString(), values, profileLabel: this.shownProfile?.label });
   }
 
   private async openLink(href: string): Promise<void> {
@@ -316,6 +336,7 @@ export class PreviewManager implements vscode.Disposable {
         version,
       };
       this.noteTargets = targets;
+      this.shownProfile = chosen;
       this.deps.log.debug(`Preview of ${content.title} rendered in ${Math.round(ms)} ms (${content.bytes} bytes, ${notes.length} notes)`);
       this.post({ type: 'content', content });
     } catch (e) {
