@@ -1,0 +1,45 @@
+import * as assert from 'assert';
+import { parseFromWebview } from '../../../src/shared/messages';
+
+describe('webview → host messages are validated on receipt', () => {
+  it('accepts every message the preview sends', () => {
+    for (const m of [
+      { type: 'ready' },
+      { type: 'editSamples' },
+      { type: 'sendTest' },
+      { type: 'selectProfile', index: 2 },
+      { type: 'revealNote', index: 0 },
+      { type: 'openLink', href: 'https://example.com/?a=1' },
+    ]) {
+      assert.deepStrictEqual(parseFromWebview(m), m);
+    }
+  });
+
+  it('keeps only the known keys (nothing else reaches the host)', () => {
+    assert.deepStrictEqual(parseFromWebview({ type: 'sendTest', recipients: ['x@evil.example'], uri: 'file:///etc/passwd' }), { type: 'sendTest' });
+    assert.deepStrictEqual(parseFromWebview({ type: 'selectProfile', index: 1, extra: true }), { type: 'selectProfile', index: 1 });
+  });
+
+  it('refuses what the preview never sends', () => {
+    for (const m of [
+      undefined,
+      null,
+      'sendTest',
+      42,
+      [],
+      {},
+      { type: 'launchCampaign' },
+      { type: 'selectProfile' },
+      { type: 'selectProfile', index: -1 },
+      { type: 'selectProfile', index: 1.5 },
+      { type: 'selectProfile', index: '1' },
+      { type: 'revealNote', index: Number.NaN },
+      { type: 'openLink' },
+      { type: 'openLink', href: 7 },
+      { type: 'openLink', href: `https://x.example/${'a'.repeat(9000)}` },
+      { type: '__proto__' },
+    ]) {
+      assert.strictEqual(parseFromWebview(m), undefined, JSON.stringify(m));
+    }
+  });
+});
