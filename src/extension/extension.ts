@@ -4,7 +4,8 @@ import { ConnectionManager } from './accounts/connectionManager';
 import { connectSandbox, registerAccountCommands } from './commands/accounts';
 import { registerCommand } from './commands/boundary';
 import { registerLibraryCommands } from './commands/library';
-import { DOCUMENT_SCHEME, ItemDocumentProvider } from './documents/itemDocuments';
+import { DOCUMENT_SCHEME, ItemFileSystem, REMOTE_SCHEME } from './documents/itemDocuments';
+import { registerDocumentCommands } from './commands/documents';
 import { FieldCatalog } from '../core/fields/catalog';
 import { ExtensionFieldSource, globalStorageFiles } from './fields/fieldSource';
 import { registerLanguageFeatures } from './language';
@@ -33,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
     showCollapseAll: true,
   });
   tree.attach(view);
-  const documents = new ItemDocumentProvider(connections, pool);
+  const documents = new ItemFileSystem(connections, pool, log);
   context.subscriptions.push(
     connections,
     pool,
@@ -41,7 +42,15 @@ export function activate(context: vscode.ExtensionContext): void {
     view,
     documents,
     vscode.window.registerFileDecorationProvider(tree),
-    vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, documents),
+    vscode.workspace.registerFileSystemProvider(DOCUMENT_SCHEME, documents, { isCaseSensitive: true }),
+    vscode.workspace.registerTextDocumentContentProvider(REMOTE_SCHEME, documents),
+    // After a save Ongage confirmed, the tree shows the item as Ongage has it (a new name, a copy).
+    documents.onDidSave((s) => {
+      const lib = pool.peekLibrary(s.profileId, s.listId);
+      if (!lib) return;
+      lib.upsertFromServer(s.email);
+      if (s.removedId !== undefined) lib.forget(s.removedId);
+    }),
     new ConnectionStatus(connections, pool),
   );
 
@@ -68,7 +77,8 @@ export function activate(context: vscode.ExtensionContext): void {
   registerCommand(context, log, 'ongage.showLog', 'Showing the log', () => log.show());
   registerCommand(context, log, 'ongage.refreshFields', 'Refreshing the list fields', () => fields.refresh());
   registerAccountCommands({ context, log, connections, pool });
-  registerLibraryCommands({ context, log, tree, view, connections, pool });
+  registerLibraryCommands({ context, log, tree, view, connections, pool, documents });
+  registerDocumentCommands({ context, log, documents });
   const sends = new SendCommands({ context, log, connections, pool, documents, tree });
   context.subscriptions.push(sends);
   sends.register();

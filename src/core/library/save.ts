@@ -20,7 +20,8 @@
 import type { OngageClient } from '../api/client';
 import { OngageError } from '../api/errors';
 import type { Email, EmailInput } from '../api/types';
-import { changedFields, EmailParts, partsHash, partsOf } from './parts';
+import { createHash } from 'crypto';
+import { changedFields, EmailParts, PartKind, partsHash, partsOf, serializeSettings } from './parts';
 
 export interface SaveBase {
   id: number;
@@ -53,7 +54,35 @@ export interface SaveOptions {
    * holds the same parts, so the library does not keep both.
    */
   discardCopyId?: number;
+  /**
+   * The parts this save changes (an editor saves one part's document at a time). The other parts are taken from
+   * the remote as it is now, and only a remote change to these parts is a conflict: a subject changed in the web
+   * app does not block saving the HTML, and is not undone by it. Default: all three.
+   */
+  only?: readonly PartKind[];
   signal?: AbortSignal;
+}
+
+/** sha256 of the named parts only (what `only` compares). */
+export function partsHashOf(parts: EmailParts, kinds: readonly PartKind[]): string {
+  const h = createHash('sha256');
+  for (const k of ['html', 'text', 'settings'] as const) {
+    if (!kinds.includes(k)) continue;
+    h.update(k);
+    h.update('\u0000');
+    h.update(k === 'settings' ? serializeSettings(parts.settings) : parts[k]);
+    h.update('\u0000');
+  }
+  return h.digest('hex');
+}
+
+/** `remote` with the named parts taken from `mine`. */
+export function withParts(remote: EmailParts, mine: EmailParts, kinds: readonly PartKind[]): EmailParts {
+  return {
+    html: kinds.includes('html') ? mine.html : remote.html,
+    text: kinds.includes('text') ? mine.text : remote.text,
+    settings: kinds.includes('settings') ? mine.settings : remote.settings,
+  };
 }
 
 /** The parts as the answer to a write states them; fields the answer leaves out keep what was sent. */
@@ -66,16 +95,19 @@ export function partsAfterSave(answer: Email, sent: EmailParts): EmailParts {
   };
 }
 
-export async function saveItem(client: OngageClient, base: SaveBase, next: EmailParts, opts: SaveOptions = {}): Promise<SaveOutcome> {
+export async function saveItem(client: OngageClient, base: SaveBase, mine: EmailParts, opts: SaveOptions = {}): Promise<SaveOutcome> {
   const call = { listId: base.listId, signal: opts.signal };
   const remote = await client.getEmail(base.id, call);
   const remoteParts = partsOf(remote);
+  const only = opts.only;
+  const next = only ? withParts(remoteParts, mine, only) : mine;
   const remoteHash = partsHash(remoteParts);
   const nextHash = partsHash(next);
   const remoteMoved = base.modified !== undefined && remote.modified !== undefined && remote.modified.getTime() !== base.modified.getTime();
 
   if (remoteHash === nextHash && !opts.discardCopyId) return { kind: 'unchanged', email: remote, parts: remoteParts };
-  if (remoteHash !== base.hash && !opts.force) return { kind: 'conflict', remote, remoteParts };
+  const changedThere = only ? partsHashOf(remoteParts, only) !== partsHashOf(base.parts, only) : remoteHash !== base.hash;
+  if (changedThere && !opts.force) return { kind: 'conflict', remote, remoteParts };
 
   const fields = changedFields(remoteParts, next);
   const names = Object.keys(fields) as Array<keyof EmailInput>;

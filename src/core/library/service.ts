@@ -267,6 +267,14 @@ export class LibraryService {
     this.apply([{ ...prev, ...next }], prev?.parentId);
   }
 
+  /** Drops an item Ongage no longer has from the model (e.g. a copy deleted after its original was overwritten). */
+  forget(id: number): void {
+    const parent = this.model.get(id)?.parentId;
+    if (parent === undefined) return;
+    this.model.remove(id);
+    this.emit({ type: 'children', parentIds: [parent] });
+  }
+
   async toggleFavorite(id: number): Promise<LibraryItem> {
     const updated = await this.client.toggleFavorite(id, { listId: this.listId });
     const prev = this.model.get(id);

@@ -6,7 +6,8 @@ import type { ConnectionProfile } from '../../core/accounts/connections';
 import { LibraryFilter, LibraryItem, LibraryItemType, ROOT } from '../../core/library/model';
 import type { ClientPool } from '../accounts/clients';
 import type { ConnectionManager } from '../accounts/connectionManager';
-import { itemUri } from '../documents/itemDocuments';
+import { itemUri, parseItemUri, type ItemFileSystem } from '../documents/itemDocuments';
+import type { PartKind } from '../../core/library/parts';
 import type { ItemNode, LibraryNode } from '../tree/nodes';
 import { LibraryTreeProvider, VIEW_ID } from '../tree/libraryTree';
 import { registerCommand, reportError } from './boundary';
@@ -32,6 +33,7 @@ interface Deps {
   view: vscode.TreeView<LibraryNode>;
   connections: ConnectionManager;
   pool: ClientPool;
+  documents: ItemFileSystem;
 }
 
 /**
@@ -49,7 +51,7 @@ function itemsOf(nodes: LibraryNode[]): ItemNode[] {
 }
 
 export function registerLibraryCommands(d: Deps): void {
-  const { context, log, tree, view, connections, pool } = d;
+  const { context, log, tree, view, connections, pool, documents } = d;
   const reg = (id: string, what: string, fn: (...args: any[]) => unknown) => registerCommand(context, log, id, what, fn);
 
   /** The items a multi-item command acts on; a clear message (and a log line saying what arrived) when none. */
@@ -307,14 +309,16 @@ export function registerLibraryCommands(d: Deps): void {
     await vscode.env.openExternal(vscode.Uri.parse(url));
   });
 
-  reg('ongage.openItem', 'Opening', async (node?: LibraryNode, opts?: { focus?: boolean; fromTree?: boolean }) => {
+  reg('ongage.openItem', 'Opening', async (node?: LibraryNode, opts?: { focus?: boolean; fromTree?: boolean; part?: PartKind }) => {
     const n = requireItem(node);
     const item = itemOf(n);
     if (item.type === 'folder') {
       await view.reveal(n, { expand: true, select: true });
       return;
     }
-    const doc = await vscode.workspace.openTextDocument(itemUri(n.profile.id, n.listId, item));
+    const part = opts?.part ?? 'html';
+    // The item's part may be open already under the name it had then: use that document, not a second one.
+    const doc = documents.openDocument(n.profile.id, n.listId, item.id, part) ?? (await vscode.workspace.openTextDocument(itemUri(n.profile.id, n.listId, item, part)));
     // Like the Explorer: a click in the tree opens a preview and leaves the focus in the tree (so F2, Delete and
     // the arrow keys keep working there); from the palette or after creating an item, the editor takes the focus.
     // The row's own click says so in its arguments: the selection may reach the extension host after the command.
@@ -323,8 +327,27 @@ export function registerLibraryCommands(d: Deps): void {
     // then follows the new editor).
     const active = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
     const overPreview = active instanceof vscode.TabInputWebview && active.viewType.endsWith(PREVIEW_VIEW_TYPE);
-    await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: fromTree, viewColumn: overPreview ? vscode.ViewColumn.One : undefined });
+    await vscode.window.showTextDocument(doc, { preview: part === 'html' && fromTree, preserveFocus: fromTree, viewColumn: overPreview ? vscode.ViewColumn.One : undefined });
   });
+
+  /** Another part of the item a tree row or an `ongage:` editor shows. */
+  const openPart = async (part: PartKind, target?: unknown): Promise<void> => {
+    const uri = target instanceof vscode.Uri ? target : target === undefined && !view.selection.length ? vscode.window.activeTextEditor?.document.uri : undefined;
+    if (uri) {
+      const ref = uri.scheme === 'ongage' ? parseItemUri(uri) : undefined;
+      if (!ref) throw new Error('Open a library email from the Ongage Library view first.');
+      const existing = documents.openDocument(ref.profileId, ref.listId, ref.itemId, part);
+      const name = decodeURIComponent(uri.path.split('/').pop() ?? '').replace(/(\.ongage\.txt|\.ongage\.json|\.html?)$/i, '');
+      const doc = existing ?? (await vscode.workspace.openTextDocument(itemUri(ref.profileId, ref.listId, { id: ref.itemId, name }, part)));
+      await vscode.window.showTextDocument(doc, { preview: false });
+      return;
+    }
+    await vscode.commands.executeCommand('ongage.openItem', target as LibraryNode | undefined, { focus: true, part });
+  };
+  reg('ongage.openHtml', 'Opening the HTML', (target?: unknown) => openPart('html', target));
+  reg('ongage.openText', 'Opening the plain text', (target?: unknown) => openPart('text', target));
+  reg('ongage.openSettings', 'Opening the settings', (target?: unknown) => openPart('settings', target));
+
 }
 
 interface FilterPick extends vscode.QuickPickItem {

@@ -4,7 +4,7 @@ import type { FieldSource, ListField, SampleProfile } from '../../core/language/
 import type { ConnectionProfile } from '../../core/accounts/connections';
 import type { ClientPool } from '../accounts/clients';
 import type { ConnectionManager } from '../accounts/connectionManager';
-import { DOCUMENT_SCHEME, ItemDocumentProvider, parseItemUri } from '../documents/itemDocuments';
+import { DOCUMENT_SCHEME, ItemFileSystem, parseItemUri } from '../documents/itemDocuments';
 
 /** Field cache files in the extension's global storage, one per connection and list. */
 export function globalStorageFiles(dir: vscode.Uri): FieldStorage {
@@ -39,7 +39,7 @@ export class ExtensionFieldSource implements FieldSource, vscode.Disposable {
     private readonly catalog: FieldCatalog,
     private readonly connections: ConnectionManager,
     private readonly pool: ClientPool,
-    private readonly documents: ItemDocumentProvider,
+    private readonly documents: ItemFileSystem,
     private readonly log: vscode.LogOutputChannel,
   ) {
     const sub = catalog.onDidChange(() => {

@@ -47,7 +47,9 @@ export function documentKind(doc: vscode.TextDocument): DocumentKind {
  */
 function wantsLint(doc: vscode.TextDocument): boolean {
   if (doc.uri.scheme === 'output' || doc.uri.scheme === 'vscode-settings' || doc.uri.scheme === 'git') return false;
-  if (doc.uri.scheme === ONGAGE_SCHEME || doc.languageId.startsWith('ongage-')) return true;
+  // An item's settings (`.ongage.json`) are JSON, checked by their schema, not as an email.
+  if (doc.uri.scheme === ONGAGE_SCHEME) return doc.languageId !== 'json' && !doc.uri.path.endsWith('.ongage.json');
+  if (doc.languageId.startsWith('ongage-')) return true;
   if (doc.languageId === 'html' && vscode.workspace.getConfiguration('ongage.lint', doc.uri).get<string>('htmlFiles') === 'all') return true;
   return (doc.languageId === 'html' || doc.languageId === 'plaintext') && doc.getText().includes('{{');
 }

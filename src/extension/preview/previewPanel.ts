@@ -5,7 +5,7 @@ import type { SampleProfile } from '../../core/language/fields';
 import { parseFromWebview, type FromWebview, type PreviewContent, type PreviewNote, type ToWebview } from '../../shared/messages';
 import { setWalkthroughContext } from '../send/walkthrough';
 import type { ConnectionManager } from '../accounts/connectionManager';
-import { DOCUMENT_SCHEME, type ItemDocumentProvider } from '../documents/itemDocuments';
+import { DOCUMENT_SCHEME, type ItemFileSystem } from '../documents/itemDocuments';
 import type { ExtensionFieldSource } from '../fields/fieldSource';
 
 export const PREVIEW_VIEW_TYPE = 'ongage.preview';
@@ -16,7 +16,7 @@ export interface PreviewDeps {
   context: vscode.ExtensionContext;
   log: vscode.LogOutputChannel;
   fields: ExtensionFieldSource;
-  documents: ItemDocumentProvider;
+  documents: ItemFileSystem;
   connections: ConnectionManager;
 }
 

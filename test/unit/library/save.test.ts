@@ -251,4 +251,22 @@ describe('library/save', () => {
     await assert.rejects(saveItem(fake.client, base, { ...base.parts, settings: { ...base.parts.settings, subject: 'x'.repeat(999) } }), /subject is too long/);
     assert.equal(fake.emails.get(e.id)!.subject, e.subject);
   });
+
+  it('saving one part (only): a remote change to another part is kept, not a conflict; to the same part, a conflict', async () => {
+    const e = email();
+    const fake = new FakeOngage(e);
+    const base = baseOf(e);
+    fake.edit(e.id, { subject: 'Their subject' });
+    const out = await saveItem(fake.client, base, withHtml(base.parts, '<p>Mine</p>'), { only: ['html'] });
+    assert.equal(out.kind, 'saved');
+    assert.deepEqual(fake.puts[0].input, { contentHtml: '<p>Mine</p>' });
+    assert.equal(fake.emails.get(e.id)!.subject, 'Their subject');
+    assert.equal(out.kind === 'saved' && out.parts.settings.subject, 'Their subject', 'the new base holds their subject');
+
+    const base2 = baseOf(fake.emails.get(e.id)!);
+    fake.edit(e.id, { contentHtml: '<p>Theirs</p>' });
+    const clash = await saveItem(fake.client, base2, withHtml(base2.parts, '<p>Mine again</p>'), { only: ['html'] });
+    assert.equal(clash.kind, 'conflict');
+    assert.equal(fake.puts.length, 1);
+  });
 });

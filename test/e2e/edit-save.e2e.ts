@@ -1,0 +1,216 @@
+// Journey: editing a library email in place — open it from the tree, edit, Ctrl+S, and the sandbox has it; the
+// settings part renames it and the tree follows; a change made on Ongage meanwhile stops the save with a compare,
+// resolved both ways (Overwrite → the sandbox has mine; Cancel keeps mine unsaved, "Use Ongage's Version" takes
+// theirs); an email of a launched campaign is stored as a copy and the editor moves to it.
+import * as assert from 'assert';
+import * as env from './harness/env';
+import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
+import { SANDBOX_AUTH, sandboxEmail, startCommand, until } from './harness/journey';
+import { SEED_IDS } from '../../sandbox/seed';
+
+const LIST = SEED_IDS.lists.newsletter;
+const BIRTHDAY = SEED_IDS.emails.birthday;
+
+async function serverEmail(url: string, id: number) {
+  const { email } = await sandboxEmail(url, LIST, id);
+  if (!email) throw new Error(`email ${id} is not on the sandbox`);
+  return email as typeof email & { content_text: string };
+}
+
+/** Someone else saves the email in Ongage's web app. */
+async function editOnSandbox(url: string, id: number, body: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${url}/${LIST}/api/emails/${id}`, { method: 'PUT', headers: { ...SANDBOX_AUTH, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`PUT ${id}: ${res.status} ${await res.text()}`);
+}
+
+describe('e2e: edit and save library emails', function () {
+  const sandbox = useSandbox('edit-save');
+  const wb = useWorkbench(() => ({
+    name: 'edit-save',
+    settings: { 'ongage.sandbox.url': sandbox().url, 'ongage.sandbox.autoConnect': true, 'files.hotExit': 'onExitAndWindowClose',
+      'files.autoSave': 'off',
+      // The journey replaces whole texts with insertText: no auto-closed brackets and quotes added to them.
+      'editor.autoClosingBrackets': 'never',
+      'editor.autoClosingQuotes': 'never',
+      'editor.autoSurround': 'never',
+      'editor.formatOnType': false,
+    },
+  }));
+  let w: Workbench;
+  let name = '';
+
+  const activeTab = () => w.page.locator('.tabs-container .tab.active');
+  const isDirty = async () => ((await activeTab().getAttribute('class')) ?? '').includes('dirty');
+  const dialog = () => w.page.locator('.monaco-dialog-box');
+  const save = () => w.page.keyboard.press('Control+S');
+  const focusEditor = async () => {
+    await w.page.locator('.editor-group-container.active .monaco-editor').first().click({ position: { x: 200, y: 10 } });
+    await w.page.keyboard.press('Control+Home');
+  };
+
+  before(async () => {
+    w = wb();
+    name = (await serverEmail(sandbox().url, BIRTHDAY)).name;
+    await w.openView('Ongage');
+    await w.expand('Newsletter');
+    await w.waitForTreeItem(name);
+  });
+
+  it('opens an email from the tree, edits it, saves with Ctrl+S, and the sandbox has it', async () => {
+    await w.clickTreeItem(name);
+    await until('the HTML editor', async () => (await w.editorTabs()).some((t) => t.includes(`${name}.html`)));
+    assert.match(await w.editorText(), /<!DOCTYPE html>|<html/i);
+    await focusEditor();
+    await w.typeInEditor('<!-- edited in VS Code -->');
+    await until('the editor to be dirty', isDirty);
+    await w.screenshot('edited, unsaved');
+    await save();
+    await until('the edit on the sandbox', async () => (await serverEmail(sandbox().url, BIRTHDAY)).content_html.startsWith('<!-- edited in VS Code -->'));
+    await until('the editor to turn clean', async () => !(await isDirty()));
+    await w.screenshot('saved');
+  });
+
+  it('opens the settings, renames the email there, and the tree row follows', async () => {
+    await w.runCommand('Ongage: Open Settings');
+    await until('the settings editor', async () => (await w.editorTabs()).some((t) => t.includes(`${name}.ongage.json`)));
+    await until('the settings text', async () => /"subject":/.test(await w.editorText()));
+    const before = await serverEmail(sandbox().url, BIRTHDAY);
+    // Replace the whole settings text (typing would get auto-closed quotes and brackets).
+    await focusEditor();
+    await w.page.keyboard.press('Control+A');
+    await w.page.keyboard.insertText(
+      JSON.stringify({ name: 'Birthday greeting (2026)', subject: 'Happy birthday, {{first_name:friend}}! 🎂' }, null, 2),
+    );
+    await save();
+    await until('the new name on the sandbox', async () => (await serverEmail(sandbox().url, BIRTHDAY)).name === 'Birthday greeting (2026)');
+    const after = await serverEmail(sandbox().url, BIRTHDAY);
+    assert.strictEqual(after.subject, 'Happy birthday, {{first_name:friend}}! 🎂');
+    assert.strictEqual(after.content_html, before.content_html, 'the HTML was not touched by a settings save');
+    await w.waitForTreeItem('Birthday greeting (2026)');
+    await until('the settings editor to turn clean', async () => !(await isDirty()));
+    await w.screenshot('renamed through the settings');
+  });
+
+  it('refuses broken settings with the line to fix, and keeps the text', async () => {
+    await focusEditor();
+    await w.page.keyboard.press('Control+A');
+    await w.page.keyboard.insertText('{\n  "name": "Birthday greeting (2026)",\n  "subjet": "typo"\n}\n');
+    await save();
+    const msg = await w.waitForNotification(/Not saved: the settings have a problem/);
+    assert.match(msg, /line 3/);
+    assert.match(msg, /Unknown setting "subjet"/);
+    assert.ok(await isDirty(), 'still unsaved');
+    assert.strictEqual((await serverEmail(sandbox().url, BIRTHDAY)).name, 'Birthday greeting (2026)');
+    await w.screenshot('settings refused');
+    // Put the settings back as they are on Ongage.
+    await w.runCommand('File: Revert File');
+    await until('the settings editor to turn clean', async () => !(await isDirty()));
+  });
+
+  it('a change made on Ongage meanwhile stops the save; Compare shows both, Overwrite stores mine', async () => {
+    await w.runCommand('Ongage: Open HTML');
+    await until('the HTML editor', async () => (await activeTab().getAttribute('aria-label'))?.includes('.html'));
+    await focusEditor();
+    await w.typeInEditor('<!-- mine -->');
+    // Same size as the stored HTML: VS Code's own size check could not see it.
+    const stored = (await serverEmail(sandbox().url, BIRTHDAY)).content_html;
+    const theirs = stored.replace('edited in VS Code', 'edited in Ongage!');
+    assert.strictEqual(theirs.length, stored.length);
+    await editOnSandbox(sandbox().url, BIRTHDAY, { content_html: theirs });
+    await save();
+    await dialog().waitFor({ state: 'visible' });
+    assert.match(await dialog().innerText(), /was changed on Ongage since you opened it/);
+    await w.screenshot('conflict dialog');
+    await dialog().locator('.monaco-button', { hasText: /^Compare$/ }).click();
+    await until('the compare', async () => (await w.editorTabs()).some((t) => /\(Ongage.*\) ↔ yours/.test(t)));
+    assert.ok(await isDirty(), 'mine is still unsaved');
+    assert.strictEqual((await serverEmail(sandbox().url, BIRTHDAY)).content_html, theirs, 'nothing was written');
+    const original = w.page.locator('.monaco-diff-editor .editor.original .view-lines');
+    const modified = w.page.locator('.monaco-diff-editor .editor.modified .view-lines');
+    await until('both sides of the compare', async () => (await original.innerText().catch(() => '')).includes('edited in Ongage!') && (await modified.innerText().catch(() => '')).includes('<!-- mine -->'));
+    await w.screenshot('compare: Ongage ↔ yours');
+    await w.page.locator('.editor-actions .action-label[aria-label^="Overwrite Ongage\'s Version"]').click();
+    await until('mine on the sandbox', async () => (await serverEmail(sandbox().url, BIRTHDAY)).content_html.startsWith('<!-- mine -->'));
+    await until('the compare to close', async () => !(await w.editorTabs()).some((t) => /↔ yours/.test(t)));
+    await until('the editor to turn clean', async () => !(await isDirty()));
+  });
+
+  it('Cancel keeps my text unsaved; "Use Ongage\'s Version" takes theirs', async () => {
+    await focusEditor();
+    await w.typeInEditor('<!-- mine again -->');
+    const theirs = `<!-- theirs -->${(await serverEmail(sandbox().url, BIRTHDAY)).content_html}`;
+    await editOnSandbox(sandbox().url, BIRTHDAY, { content_html: theirs });
+    await save();
+    await dialog().waitFor({ state: 'visible' });
+    await dialog().locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    await w.waitForNotification(/Not saved: Ongage has a newer version/);
+    assert.ok(await isDirty(), 'mine is kept, unsaved');
+    assert.match(await w.editorText(), /<!-- mine again -->/);
+    assert.strictEqual((await serverEmail(sandbox().url, BIRTHDAY)).content_html, theirs);
+    // Save again, compare, and take Ongage's version this time.
+    await save();
+    await dialog().waitFor({ state: 'visible' });
+    await dialog().locator('.monaco-button', { hasText: /^Compare$/ }).click();
+    await until('the compare', async () => (await w.editorTabs()).some((t) => /↔ yours/.test(t)));
+    await w.page.locator('.editor-actions .action-label[aria-label^="Use Ongage\'s Version"]').click();
+    await dialog().waitFor({ state: 'visible' });
+    await dialog().locator('.monaco-button', { hasText: /Use Ongage’s Version/ }).click();
+    await until('the compare to close', async () => !(await w.editorTabs()).some((t) => /↔ yours/.test(t)));
+    await until('the editor to turn clean', async () => !(await isDirty()));
+    assert.match(await w.editorText(), /<!-- theirs -->/);
+    assert.doesNotMatch(await w.editorText(), /mine again/);
+    assert.strictEqual((await serverEmail(sandbox().url, BIRTHDAY)).content_html, theirs);
+    await w.screenshot('took Ongage version');
+  });
+
+  it('an email of a launched campaign: Ongage stores a copy, and the editor moves to it', async () => {
+    const launched = await serverEmail(sandbox().url, SEED_IDS.emails.launched);
+    await startCommand(w, 'Ongage: Filter Library…');
+    await w.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Filter the Ongage library' }).waitFor();
+    await w.page.locator('.quick-input-widget input.input').first().fill(launched.name);
+    await w.page.keyboard.press('Enter');
+    await w.clickTreeItem(launched.name);
+    await until('its editor', async () => (await w.editorTabs()).some((t) => t.includes(`${launched.name}.html`)));
+    await focusEditor();
+    await w.typeInEditor('<!-- for the next campaign -->');
+    await save();
+    await dialog().waitFor({ state: 'visible' });
+    assert.match(await dialog().innerText(), /stored your changes as a copy/);
+    await w.screenshot('copy dialog');
+    await dialog().locator('.monaco-button', { hasText: /^Keep the Copy$/ }).click();
+    const copy = await until('the copy on the sandbox', async () => {
+      const res = await fetch(`${sandbox().url}/${LIST}/api/emails?page_size=500`, { headers: SANDBOX_AUTH });
+      const all = ((await res.json()) as { payload: Array<{ id: string; name: string }> }).payload;
+      return all.find((e) => e.name === launched.name && Number(e.id) !== SEED_IDS.emails.launched);
+    });
+    const copyId = Number(copy.id);
+    assert.ok((await serverEmail(sandbox().url, copyId)).content_html.startsWith('<!-- for the next campaign -->'));
+    assert.strictEqual((await serverEmail(sandbox().url, SEED_IDS.emails.launched)).content_html, launched.content_html, 'the original is untouched');
+    await until('two rows of that name (original and copy)', async () => (await w.treeRows()).filter((r) => r.label === launched.name).length === 2);
+    // The breadcrumbs show the document's address: connection › list › id › name.
+    await until('the editor on the copy', async () => {
+      const crumbs = await w.page.locator('.editor-group-container.active .breadcrumbs-control').innerText().catch(() => '');
+      return crumbs.includes(String(copyId)) && !crumbs.includes(String(SEED_IDS.emails.launched));
+    });
+    assert.match(await w.editorText(), /<!-- for the next campaign -->/);
+    await w.screenshot('editor on the copy');
+    // Saving again goes to the copy, in place: no second copy.
+    await focusEditor();
+    await w.typeInEditor('<!-- v2 -->');
+    await save();
+    await until('the second save on the copy', async () => (await serverEmail(sandbox().url, copyId)).content_html.startsWith('<!-- v2 -->'));
+    assert.strictEqual((await w.treeRows()).filter((r) => r.label === launched.name).length, 2);
+  });
+
+  it('keeps unsaved library edits over a window reload (hot exit)', async () => {
+    await focusEditor();
+    await w.typeInEditor('<!-- unsaved at reload -->');
+    await until('the editor to be dirty', isDirty);
+    await env.delay(1500); // the backup is written a moment after the edit
+    await w.runCommand('Developer: Reload Window');
+    await w.page.locator('.tabs-container .tab.active').waitFor({ state: 'visible', timeout: 60000 });
+    await until('the restored editor', async () => /<!-- unsaved at reload -->/.test(await w.editorText()), 60000);
+    assert.ok(await isDirty(), 'restored as unsaved');
+    await w.screenshot('restored after reload');
+  });
+});
