@@ -127,7 +127,8 @@ describe('e2e: edit and save library emails', function () {
     assert.strictEqual((await serverEmail(sandbox().url, BIRTHDAY)).content_html, theirs, 'nothing was written');
     const original = w.page.locator('.monaco-diff-editor .editor.original .view-lines');
     const modified = w.page.locator('.monaco-diff-editor .editor.modified .view-lines');
-    await until('both sides of the compare', async () => (await original.innerText().catch(() => '')).includes('edited in Ongage!') && (await modified.innerText().catch(() => '')).includes('<!-- mine -->'));
+    const shown = async (l: typeof original) => (await l.innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+    await until('both sides of the compare', async () => (await shown(original)).includes('edited in Ongage!') && (await shown(modified)).includes('<!-- mine -->'));
     await w.screenshot('compare: Ongage ↔ yours');
     await w.page.locator('.editor-actions .action-label[aria-label^="Overwrite Ongage\'s Version"]').click();
     await until('mine on the sandbox', async () => (await serverEmail(sandbox().url, BIRTHDAY)).content_html.startsWith('<!-- mine -->'));
