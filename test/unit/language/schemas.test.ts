@@ -10,6 +10,7 @@ import Ajv from 'ajv';
 import { parseLintConfig, RULES } from '../../../src/core/language/config';
 import { parseSamples } from '../../../src/core/fields/samples';
 import { parseSendConfig } from '../../../src/core/send/guards';
+import { emptySettings, parseSettings, serializeSettings } from '../../../src/core/library/parts';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const load = (name: string) => JSON.parse(fs.readFileSync(path.join(ROOT, 'media', 'schemas', name), 'utf8'));
@@ -29,9 +30,32 @@ describe('JSON schemas of the workspace files', () => {
         ['**/.ongage/lint.json', './media/schemas/lint.schema.json'],
         ['**/.ongage/samples.json', './media/schemas/samples.schema.json'],
         ['**/.ongage/sends.json', './media/schemas/sends.schema.json'],
+        ['*.ongage.json', './media/schemas/email-settings.schema.json'],
       ],
     );
     assert.match(fs.readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8'), /^!media\/schemas\/\*\.json$/m);
+  });
+
+  it('<name>.ongage.json (an item\'s settings): the schema and parseSettings agree', () => {
+    const valid = validator('email-settings.schema.json');
+    const base = emptySettings('Spring welcome');
+    const cases: Array<[unknown, boolean]> = [
+      [JSON.parse(serializeSettings(base)), true],
+      [{ subject: 'Hi {{first_name:Friend}}' }, true],
+      [{ headerTemplateId: 2013, footerTemplateId: null, unsubscribeDefaultLink: true }, true],
+      [{ addresses: [{ fromName: 'Shop', fromAddress: 'shop@example.com', replyAddress: 'help@example.com', espConnectionId: 7101 }] }, true],
+      [{ subjet: 'typo' }, false],
+      [{ subject: 3 }, false],
+      [{ headerTemplateId: 'brand' }, false],
+      [{ headerTemplateId: 2.5 }, false],
+      [{ unsubscribeDefaultLink: 'yes' }, false],
+      [{ addresses: [{ from: 'x' }] }, false],
+      [{ name: '' }, false],
+    ];
+    for (const [value, ok] of cases) {
+      assert.strictEqual(valid(value), ok, `schema on ${JSON.stringify(value)}`);
+      assert.strictEqual(parseSettings(JSON.stringify(value), base).ok, ok, `parseSettings on ${JSON.stringify(value)}`);
+    }
   });
 
   it('lint.json: every rule, with its description and default, and nothing else', () => {
