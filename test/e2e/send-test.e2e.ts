@@ -47,7 +47,13 @@ describe('e2e: test sends', function () {
   const sandbox = useSandbox('send-test');
   const wb = useWorkbench(() => ({
     name: 'send-test',
-    settings: { 'ongage.sandbox.url': sandbox().url, 'ongage.sandbox.autoConnect': true, 'ongage.preview.inlineCss': false },
+    settings: {
+      'ongage.sandbox.url': sandbox().url,
+      'ongage.sandbox.autoConnect': true,
+      'ongage.preview.inlineCss': false,
+      // Sends through any connection may only go to example.com.
+      'ongage.send.allowlist': { '*': ['@example.com'] },
+    },
     files: { 'spring.html': SPRING, 'spring.ongage.json': SPRING_SETTINGS, '.ongage/samples.json': SAMPLES },
   }));
   let w: Workbench;
@@ -130,6 +136,66 @@ describe('e2e: test sends', function () {
     assert.strictEqual((await outbox()).length, before, 'something was sent');
   });
 
+  it('refuses an address outside the allowlist before anything is sent', async () => {
+    const before = (await outbox()).length;
+    await w.runCommand('Ongage: Send Test…', { opensInput: true });
+    await pickRow('Amazon SES marketing');
+    await typeRecipients('eve@elsewhere.example');
+    const problem = quickInput().locator('.quick-input-list .monaco-list-row', { hasText: /outside the sends allowlist/ }).first();
+    await problem.waitFor({ state: 'visible' });
+    assert.match(await problem.innerText(), /ongage\.send\.allowlist.*eve@elsewhere\.example/);
+    await w.page.keyboard.press('Enter');
+    await env.delay(800);
+    assert.ok(await quickInput().isVisible(), 'the picker accepted an address outside the allowlist');
+    await w.screenshot('outside the allowlist');
+    await w.page.keyboard.press('Escape');
+    assert.strictEqual((await outbox()).length, before);
+  });
+
+  it('asks again above the recipient threshold, and Cancel sends nothing', async () => {
+    const before = (await outbox()).length;
+    await w.runCommand('Ongage: Send Test…', { opensInput: true });
+    await pickRow('Amazon SES marketing');
+    await typeRecipients(['a', 'b', 'c', 'd', 'e', 'f'].map((x) => `${x}@example.com`).join(' '));
+    await w.page.keyboard.press('Enter');
+    const dialog = w.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible' });
+    // The two recipients checked from last time come on top of the six typed.
+    assert.match(await dialog.innerText(), /Send to 8 recipients\?[\s\S]*more than 5/);
+    await w.screenshot('threshold');
+    await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    await env.delay(800);
+    assert.strictEqual((await outbox()).length, before);
+  });
+
+  it('after an answer lost on the way back: says it may have gone out, never resends, and the next attempt asks', async () => {
+    const before = (await outbox()).length;
+    // The sandbox applies the next test send, then drops the connection before answering.
+    await fetch(`${sandbox().url}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ applyThenDrop: 1, method: 'POST', path: '/mailings' }),
+    });
+    await w.page.locator('.tabs-container .tab', { hasText: 'day 2.html' }).first().click();
+    await editorAction('Send Test Again').click();
+    const warning = await w.waitForNotification(/may have gone out/, 30000);
+    assert.match(warning, /not repeated|not sent again/i);
+    assert.match(warning, /next attempt of this same send asks first/);
+    assert.match(warning, /sandbox outbox/);
+    await w.screenshot('may have gone out');
+    // Delivered once, to each of the two, and not repeated by anyone.
+    await env.delay(1500);
+    assert.strictEqual((await outbox()).length, before + 2);
+    await editorAction('Send Test Again').click();
+    const dialog = w.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible' });
+    assert.match(await dialog.innerText(), /may already have gone out[\s\S]*ada@example\.com, bob@example\.com/);
+    await w.screenshot('asks before repeating');
+    await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    await env.delay(800);
+    assert.strictEqual((await outbox()).length, before + 2);
+  });
+
   it('sends from the preview toolbar what the preview shows', async () => {
     await w.openFile('spring.html');
     await w.runCommand('Ongage: Open Preview to the Side');
@@ -165,8 +231,8 @@ describe('e2e: test sends', function () {
   it('logs every send in .ongage/sends.jsonl, never a credential, and launched no real campaign', async () => {
     const file = path.join(w.folder, '.ongage', 'sends.jsonl');
     const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    assert.strictEqual(lines.length, 3);
-    assert.deepStrictEqual(lines.map((l) => l.result), ['sent', 'sent', 'sent']);
+    assert.deepStrictEqual(lines.map((l) => l.result), ['sent', 'sent', 'maybe-sent', 'sent']);
+    assert.strictEqual(lines[2].fingerprint, lines[1].fingerprint, 'the repeat is not recognised as the same send');
     assert.deepStrictEqual(lines[0].recipients, ['ada@example.com', 'bob@example.com']);
     assert.strictEqual(typeof lines[0].mailingId, 'number');
     assert.doesNotMatch(fs.readFileSync(file, 'utf8'), /X_PASSWORD|"password"|sandbox@example\.com/);

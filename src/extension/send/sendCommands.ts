@@ -500,14 +500,17 @@ export class SendCommands implements vscode.Disposable {
       const o = sendOutcome(e);
       await this.writeLog(source, { ...record, at, result: o.result, ...(o.message ? { message: o.message } : {}) });
       if (isAmbiguous(e)) {
-        const message = `The ${what} may have gone out: ${o.message ?? 'the answer was lost'}`;
-        this.maybeSent.set(record.fingerprint, `The same send to ${to} may have gone out (${o.message ?? 'its outcome is unknown'}).`);
-        this.d.log.warn(`${message} (not retried)`);
+        const reason = o.message ?? 'Ongage did not answer, so the mail may have gone out.';
+        this.maybeSent.set(record.fingerprint, `The same send to ${to} may have gone out (${reason}).`);
+        this.d.log.warn(`The ${what} may have gone out (not retried): ${reason}`);
+        // The client's message says it may have gone out and where to check; say where when it does not.
         const where = source.profile.sandbox
           ? `the sandbox outbox (${source.profile.baseUrl}/__sandbox/outbox)`
-          : `the campaign list in Ongage and the log of "${esp.name}"${esp.espName ? ` at ${esp.espName}` : ''}`;
+          : `the campaign's status in Ongage and the log of "${esp.name}"${esp.espName ? ` at ${esp.espName}` : ''}`;
+        const check = /outbox|status|log/i.test(reason) ? '' : ` Check ${where} before sending it again.`;
+        const head = /may (well )?have gone out|may or may not/i.test(reason) ? `${what[0].toUpperCase()}${what.slice(1)}: ` : `The ${what} may have gone out. `;
         const choice = await vscode.window.showWarningMessage(
-          `${message}. It was not sent again. Check ${where} before sending it again; the next attempt of the same send asks first.`,
+          `${head}${reason}${check} The next attempt of this same send asks first.`,
           ...(source.profile.sandbox ? ['Open Outbox', 'Show Log'] : ['Show Log']),
         );
         if (choice === 'Show Log') this.d.log.show(true);
