@@ -15,7 +15,11 @@
  *   parts get values as they are. `ocx_url_encode{…}` encodes like rawurlencode.
  * - Booleans read as 1/0. `is empty` and `is null` both mean "has no value"; an empty field satisfies no other
  *   comparison (so `!=` and `!contains` hold). A condition's value is trimmed, one pair of quotes is removed and,
- *   in HTML, basic entities are decoded.
+ *   in HTML, basic entities are decoded. AND/OR join only in upper case (lower-case ones are part of the value).
+ * - Dates are read in the field's format (four-digit year, a real day and month), else ISO or Unix time.
+ * - Broken syntax comes out as written and the rest of the message as usual: a tag with no `}}` on its line, a
+ *   block never closed or with a misspelled, aliased or upper-case keyword (its tags as written, every branch's
+ *   content shown), a function whose name does not start with `ocx_`. `{{{` starts with a literal brace.
  */
 import { createHash } from 'crypto';
 
@@ -48,7 +52,7 @@ type Node =
   | { t: 'text'; v: string }
   | { t: 'field'; name: string; format: string | null; fallback: Node[] | null; mode: Mode }
   | { t: 'func'; name: string; arg: string }
-  | { t: 'if'; branches: { cond: string | null; body: Node[] }[] };
+  | { t: 'if'; branches: { cond: string | null; body: Node[]; raw: string }[]; endRaw: string | null; broken: boolean };
 
 interface Token {
   kind: 'text' | 'tag';
@@ -69,6 +73,9 @@ function tagEnd(s: string, i: number): number {
       const e = tagEnd(s, j);
       if (e < 0) return -1;
       j = e;
+    } else if (s[j] === '\n' || s[j] === '\r') {
+      // A tag does not span lines: with no `}}` on its line it is not closed (and comes out as written).
+      return -1;
     } else if (s[j] === '{') {
       braces++;
       j++;
@@ -95,18 +102,106 @@ function tokenize(s: string): Token[] {
   while (i < s.length) {
     const k = s.indexOf('{{', i);
     if (k < 0) break;
+    // `{{{`: the first brace is text and the tag starts at the second.
+    if (s[k + 2] === '{') {
+      i = k + 1;
+      continue;
+    }
     const e = tagEnd(s, k);
     if (e < 0) {
       i = k + 2;
       continue;
     }
-    if (k > textStart) out.push({ kind: 'text', v: s.slice(textStart, k), start: textStart });
+    // `\{{tag}}` is the tag, written escaped (as in a function argument); the backslash does not show.
+    const textEnd = k > textStart && s[k - 1] === '\\' ? k - 1 : k;
+    if (textEnd > textStart) out.push({ kind: 'text', v: s.slice(textStart, textEnd), start: textStart });
     out.push({ kind: 'tag', v: s.slice(k + 2, e - 2), start: k });
     i = e;
     textStart = e;
   }
   if (textStart < s.length) out.push({ kind: 'text', v: s.slice(textStart), start: textStart });
   return out;
+}
+
+const KEYWORDS = ['ocx_if', 'ocx_elseif', 'ocx_else', 'ocx_endif'] as const;
+type Keyword = (typeof KEYWORDS)[number];
+const KEYWORD_ALIASES: Record<string, Keyword> = {
+  if: 'ocx_if', elseif: 'ocx_elseif', elsif: 'ocx_elseif', elif: 'ocx_elseif', else_if: 'ocx_elseif', ocx_else_if: 'ocx_elseif',
+  ocx_elsif: 'ocx_elseif', ocx_elif: 'ocx_elseif', else: 'ocx_else', endif: 'ocx_endif', end_if: 'ocx_endif', end: 'ocx_endif',
+  ocx_end_if: 'ocx_endif', ocx_end: 'ocx_endif', fi: 'ocx_endif',
+};
+
+/** Edit distance with transpositions, stopping early above `max`. */
+function distance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+      cur.push(v);
+    }
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/**
+ * The block keyword a tag stands for. `mistaken` when it is written otherwise (another case, an alias such as
+ * `endif`, a near miss such as `ocx_endiff`, or text after ocx_else/ocx_endif): the block it belongs to is then
+ * not one Ongage reads, and comes out as written. A near miss counts only where its shape fits: a condition after
+ * an if/elseif, a bare tag inside an open block for else/endif.
+ */
+function keywordOf(raw: string, inBlock: boolean): { keyword: Keyword; cond: string; mistaken: boolean } | undefined {
+  const m = /^\s*([A-Za-z0-9_][\w.-]*)/.exec(raw);
+  if (!m) return undefined;
+  const name = m[1];
+  const rest = raw.slice(m[0].length);
+  const restTrim = rest.trim();
+  const hasCondition = /^\s/.test(rest) && restTrim !== '';
+  const lower = name.toLowerCase();
+  if ((KEYWORDS as readonly string[]).includes(name)) {
+    const keyword = name as Keyword;
+    const conditional = keyword === 'ocx_if' || keyword === 'ocx_elseif';
+    if (conditional && restTrim !== '' && !hasCondition) return undefined;
+    return { keyword, cond: conditional ? restTrim : '', mistaken: !conditional && restTrim !== '' };
+  }
+  let guess: Keyword | undefined;
+  if ((KEYWORDS as readonly string[]).includes(lower)) guess = lower as Keyword;
+  else if (KEYWORD_ALIASES[lower]) guess = KEYWORD_ALIASES[lower];
+  else if (lower.startsWith('ocx')) {
+    const pool: Keyword[] = hasCondition ? ['ocx_if', 'ocx_elseif'] : ['ocx_else', 'ocx_endif'];
+    let best = 3;
+    for (const k of pool) {
+      const d = distance(lower, k, 2);
+      if (d < best) {
+        best = d;
+        guess = k;
+      }
+    }
+    if (guess && !hasCondition && best > 1) guess = undefined;
+  }
+  if (!guess) return undefined;
+  const conditional = guess === 'ocx_if' || guess === 'ocx_elseif';
+  if (conditional && !hasCondition) return undefined;
+  if (!conditional && (restTrim !== '' || !inBlock) && !(KEYWORDS as readonly string[]).includes(lower)) return undefined;
+  return { keyword: guess, cond: conditional ? restTrim : '', mistaken: true };
+}
+
+/** `[format=d/m/Y, …]`: the format; a comma separates parameters only before `key=`; other keys are ignored. */
+function formatParam(params: string): string | null {
+  let format: string | null = null;
+  for (const part of params.split(/,(?=\s*[A-Za-z_][\w-]*\s*=)/)) {
+    const p = part.trim();
+    if (!p) continue;
+    const eq = p.indexOf('=');
+    const key = eq < 0 ? '' : p.slice(0, eq).trim().toLowerCase();
+    if (key === 'format' || key === '') format = eq < 0 ? p : p.slice(eq + 1);
+  }
+  return format;
 }
 
 interface ModeRange {
@@ -201,8 +296,10 @@ function htmlRanges(s: string): ModeRange[] {
   return ranges.sort((x, y) => x.from - y.from);
 }
 
-const FIELD_RE = /^([A-Za-z_][\w-]*)\s*(?:\[\s*format\s*=\s*([^\]]*)\])?\s*(?::([\s\S]*))?$/;
-const FUNC_RE = /^([A-Za-z_][\w-]*)\{([\s\S]*)\}$/;
+// Names: letters, digits and _, then also . and - (as the editor's parser reads them).
+const FIELD_RE = /^([A-Za-z0-9_][\w.-]*)(?:\[([^\]]*)\])?(?:\s*$|:([\s\S]*)$)/;
+// A function's argument ends at its first `}` outside nested tags (which may nest one more level).
+const FUNC_RE = /^([A-Za-z0-9_][\w.-]*)\{((?:[^{}]|\\?\{\{(?:[^{}]|\{\{[^{}]*\}\})*\}\})*)\}\s*$/;
 
 function parse(s: string, modeAt: (pos: number) => Mode, offset = 0): Node[] {
   const root: Node[] = [];
@@ -214,37 +311,42 @@ function parse(s: string, modeAt: (pos: number) => Mode, offset = 0): Node[] {
       current().push({ t: 'text', v: tok.v });
       continue;
     }
-    const inner = tok.v.trim();
+    const raw = `{{${tok.v}}}`;
+    // Blanks after the opening braces do not count; a fallback keeps its own trailing blanks.
+    const inner = tok.v.replace(/^\s+/, '');
     const mode = modeAt(offset + tok.start);
+    const kw = keywordOf(tok.v, stack.length > 0);
+    const top = stack.length ? stack[stack.length - 1].node : undefined;
     let m: RegExpMatchArray | null;
-    if ((m = inner.match(/^ocx_if\s+([\s\S]+)$/))) {
-      const node: Extract<Node, { t: 'if' }> = { t: 'if', branches: [{ cond: m[1].trim(), body: [] }] };
+    if (kw && kw.keyword === 'ocx_if') {
+      const node: Extract<Node, { t: 'if' }> = { t: 'if', branches: [{ cond: kw.cond, body: [], raw }], endRaw: null, broken: kw.mistaken };
       current().push(node);
       stack.push({ node, parent: target });
       target = node.branches[0].body;
-    } else if ((m = inner.match(/^ocx_elseif\s+([\s\S]+)$/)) && stack.length) {
-      const top = stack[stack.length - 1].node;
-      top.branches.push({ cond: m[1].trim(), body: [] });
-      target = top.branches[top.branches.length - 1].body;
-    } else if (inner === 'ocx_else' && stack.length) {
-      const top = stack[stack.length - 1].node;
-      top.branches.push({ cond: null, body: [] });
-      target = top.branches[top.branches.length - 1].body;
-    } else if (inner === 'ocx_endif' && stack.length) {
-      target = stack.pop()!.parent;
-    } else if (/^ocx_(?:endif|else|elseif)\b/.test(inner)) {
+    } else if (kw && top) {
+      top.broken ||= kw.mistaken;
+      if (kw.keyword === 'ocx_endif') {
+        top.endRaw = raw;
+        target = stack.pop()!.parent;
+      } else {
+        top.branches.push({ cond: kw.keyword === 'ocx_else' ? null : kw.cond, body: [], raw });
+        target = top.branches[top.branches.length - 1].body;
+      }
+    } else if (kw || /^ocx_(?:endif|else|elseif)\b/.test(inner.trim())) {
       // A closer or branch with no open ocx_if: shown as written, so the mistake is visible.
-      current().push({ t: 'text', v: `{{${tok.v}}}` });
-    } else if ((m = inner.match(FUNC_RE))) {
+      current().push({ t: 'text', v: raw });
+    } else if ((m = inner.match(FUNC_RE)) && m[1].startsWith('ocx_')) {
       current().push({ t: 'func', name: m[1], arg: m[2] });
     } else if ((m = inner.match(FIELD_RE))) {
       // A fallback's nested fields are written the way the outer tag is.
       const fallback = m[3] !== undefined ? parse(m[3], () => mode) : null;
-      current().push({ t: 'field', name: m[1], format: m[2] !== undefined ? m[2].trim() : null, fallback, mode });
+      current().push({ t: 'field', name: m[1], format: m[2] !== undefined ? formatParam(m[2]) : null, fallback, mode });
     } else {
-      current().push({ t: 'text', v: `{{${tok.v}}}` });
+      current().push({ t: 'text', v: raw });
     }
   }
+  // A block never closed is not one Ongage reads: its tags come out as written, its content as usual.
+  for (const { node } of stack) node.broken = true;
   return root;
 }
 
@@ -392,7 +494,7 @@ export function formatPhpDate(d: Date, fmt: string): string {
 }
 
 const NUM_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
-const CLAUSE_RE = /^([A-Za-z_][\w-]*)\s*(!?)\s*(>=|<=|=|>|<|(?:contains|begins_with|ends_with|is\s+empty|is\s+null)(?![\w]))\s*([\s\S]*)$/;
+const CLAUSE_RE = /^([A-Za-z0-9_][\w.-]*)\s*(!?)\s*(>=|<=|=|>|<|(?:contains|begins_with|ends_with|is\s+empty|is\s+null)(?![\w]))\s*([\s\S]*)$/;
 
 /** The list format of a date field, null for a system date (ocx_now, ocx_*_date), undefined when not a date. */
 function fieldFormatOf(name: string, ctx: ResolveContext): string | null | undefined {
@@ -561,7 +663,7 @@ function funcArgs(arg: string): Record<string, string> {
 
 function renderFunc(n: Extract<Node, { t: 'func' }>, ctx: ResolveContext, st: RenderState): string {
   const sub = (text: string): string => render(parse(text.replace(/\\\{\{/g, '{{'), () => 'plain'), ctx, st);
-  switch (n.name) {
+  switch (n.name.toLowerCase()) {
     case 'ocx_url_encode':
       return rawUrlEncode(sub(n.arg));
     case 'ocx_generate_hash': {
@@ -571,7 +673,8 @@ function renderFunc(n: Extract<Node, { t: 'func' }>, ctx: ResolveContext, st: Re
       try {
         st.customHash = createHash(algo).update(data).digest('hex');
       } catch {
-        st.customHash = createHash('md5').update(data).digest('hex');
+        // Not a hash algorithm: {{ocx_custom_hash}} stays empty (the preview says so).
+        st.customHash = '';
       }
       return '';
     }
@@ -588,7 +691,10 @@ function render(nodes: Node[], ctx: ResolveContext, st: RenderState): string {
     if (n.t === 'text') out += n.v;
     else if (n.t === 'field') out += renderField(n, ctx, st);
     else if (n.t === 'func') out += renderFunc(n, ctx, st);
-    else {
+    else if (n.broken) {
+      for (const b of n.branches) out += b.raw + render(b.body, ctx, st);
+      out += n.endRaw ?? '';
+    } else {
       const branch = n.branches.find((b) => b.cond === null || evaluateCondition(b.cond, ctx));
       if (branch) out += render(branch.body, ctx, st);
     }

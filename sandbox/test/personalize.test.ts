@@ -93,7 +93,8 @@ describe('sandbox personalization resolver', () => {
     assert.equal(personalize(css + '{{first_name}}', ctx(jane)), css + 'Jane');
     assert.equal(personalize('a {{first_name b', ctx(jane)), 'a {{first_name b');
     assert.equal(personalize('x}}y{{ocx_endif}}', ctx(jane)), 'x}}y{{ocx_endif}}');
-    assert.equal(personalize('{{ocx_if vip = 1}}open', ctx(jane)), 'open');
+    // A block never closed is not in Ongage's grammar (each ocx_if is closed by its own ocx_endif): as written.
+    assert.equal(personalize('{{ocx_if vip = 1}}open', ctx(jane)), '{{ocx_if vip = 1}}open');
   });
 });
 
@@ -180,6 +181,31 @@ describe('sandbox personalization: the preview\'s readings', () => {
     assert.ok(!evaluateCondition('first_name !is empty and vip = 1', c) && !evaluateCondition('first_name !is empty xyz', c));
     assert.ok(!evaluateCondition('vip <> 0', c) && !evaluateCondition('vip == 1', c) && !evaluateCondition('vip =', c));
     assert.ok(evaluateCondition("vip != ''", c), 'an empty quoted value is a value');
+  });
+
+  it('shows broken syntax as written, as the preview does, and keeps the rest of the email', () => {
+    const c = v({ first_name: 'Jane', vip: 0, plan: 'pro' });
+    // A block never closed, or with a misspelled, aliased or upper-case keyword, or junk after ocx_else/ocx_endif:
+    // its tags as written, every branch's content shown, and nothing after it swallowed.
+    assert.equal(personalize('{{ocx_if vip = 1}}a{{ocx_endiff}} rest', c), '{{ocx_if vip = 1}}a{{ocx_endiff}} rest');
+    assert.equal(personalize('{{ocx_if vip = 1}}a{{ocx_else}}b{{endif}}!', c), '{{ocx_if vip = 1}}a{{ocx_else}}b{{endif}}!');
+    assert.equal(personalize('{{OCX_IF vip = 1}}a{{OCX_ENDIF}}', c), '{{OCX_IF vip = 1}}a{{OCX_ENDIF}}');
+    assert.equal(personalize('{{ocx_if vip = 1}}a{{ocx_else junk}}b{{ocx_endif}}', c), '{{ocx_if vip = 1}}a{{ocx_else junk}}b{{ocx_endif}}');
+    assert.equal(personalize('{{ocx_if vip = 1}}outer {{ocx_if plan = pro}}inner{{ocx_endif}}', c), '{{ocx_if vip = 1}}outer inner');
+    assert.equal(personalize('{{ocx_if vip = 0}}x{{ ocx_endif }}', c), 'x', 'blanks inside the braces are fine');
+    // No condition: false. A non-ocx function, text after a name, a blank before the colon: as written.
+    assert.equal(personalize('{{ocx_if}}a{{ocx_else}}b{{ocx_endif}}|{{ocx_if vip = 1}}a{{ocx_elseif}}b{{ocx_else}}c{{ocx_endif}}', c), 'b|c');
+    assert.equal(personalize('{{shout{hi}}} {{first_name please}} {{first_name :x}} {{ocx_url_encode{a}} }}', c), '{{shout{hi}}} {{first_name please}} {{first_name :x}} {{ocx_url_encode{a}} }}');
+    // A tag does not span lines.
+    assert.equal(personalize('{{first_name:friend\nnext}}', c), '{{first_name:friend\nnext}}');
+  });
+
+  it('reads braces, parameters, names and hashes as the preview does', () => {
+    const c = v({ first_name: 'Jane', birthday: '14/03/1988', company: '' });
+    assert.equal(personalize('{{{first_name}}} \\{{first_name}} {{first_name}}}', c), '{Jane} Jane Jane}');
+    assert.equal(personalize('{{birthday[format=d/m/Y, foo=bar]}} {{birthday[j M]}}', c), '14/03/1988 14 Mar');
+    assert.equal(personalize('[{{company: x }}] {{a.b:dot}} {{1st:digit}}', c), '[ x ] dot digit');
+    assert.equal(personalize('{{ocx_generate_hash{algo=nope,data=x}}}[{{ocx_custom_hash}}] {{OCX_URL_ENCODE{a b}}} {{ocx_URL_encode{a b}}}', c), '[] {{OCX_URL_ENCODE{a b}}} a%20b');
   });
 
   it('formats a date value (ocx_now is a Date): Y-m-d H:i:s without a format', () => {
