@@ -16,6 +16,7 @@ import { runLint, type LintCommandOptions } from './lint';
 import { runLs } from './ls';
 import { runRender } from './render';
 import { runPull, runPush, runStatus } from './sync';
+import { runSend, runSendTest } from './send';
 
 export const TOOL_NAME = 'ongage-studio';
 export const VERSION: string = version;
@@ -70,8 +71,10 @@ Examples:
   $ ongage-studio ls --list 10542 --sandbox http://127.0.0.1:4780
   $ ongage-studio pull emails --list 10542 && ongage-studio status emails && ongage-studio push emails --dry-run
   $ ongage-studio render --fields fields.json --sample vip.json email.html -o preview.html
+  $ ongage-studio send-test 2019 --to qa@example.com --sandbox http://127.0.0.1:4780
+  $ ongage-studio send receipt.html --to ann@example.com --fields order.json --dry-run
 
-Exit codes: 0 no errors · 1 errors found (or more warnings than --max-warnings; for pull/push: conflicts or items left for you to decide) · 2 usage, file, network or credential problem.`,
+Exit codes: 0 no errors · 1 errors found (or more warnings than --max-warnings; for pull/push: conflicts or items left for you to decide; for send: some recipients turned away) · 2 usage, file, network or credential problem (nothing sent) · 3 a send that may have gone out.`,
     );
 
   const globalColor = (): boolean => program.opts<{ color: boolean }>().color;
@@ -264,7 +267,83 @@ Examples:
       setExit(await runPush(dir, { ...o, color: globalColor() }, io));
     });
 
-  for (const cmd of [lintCmd, fieldsCmd, lsCmd, pullCmd, statusCmd, pushCmd, renderCmd]) {
+
+  const SEND_HELP = `
+Guard rails (the editor's):
+  Every address is checked before any request (exit 2, naming the bad one). The workspace's allowlist and
+  confirmation threshold apply: the "sends" section of .ongage/lint.json or .ongage/sends.json,
+  { "allowlist": ["@example.com", "qa@agency.io"], "confirmAbove": 5 }. Above the threshold a terminal is asked;
+  without one (CI) the send is refused unless --yes. A send is never retried after an ambiguous failure (exit 3:
+  it may have gone out; check before sending again). When the working folder has a .ongage folder, each send is
+  appended to .ongage/sends.jsonl, and the same send after one that may have gone out asks first (or needs --yes).
+
+Exit codes: 0 sent (or the dry run is fine) · 1 sent, but Ongage turned some recipients away · 2 nothing sent
+(usage, file, address, allowlist, network or credential problem) · 3 may have been sent (check before repeating).`;
+
+  const sendTestCmd = new Command('send-test')
+    .summary('send a test of a library email (is_test, "[TEST]" subject) to a few addresses')
+    .description(
+      "Send a test of a library email to a few addresses, as the editor's Send Test does: POST /api/mailings with is_test: true (never a real campaign), the subject prefixed with [TEST]. The sending connection is --connection, else the email's own, else the account's only active one.",
+    )
+    .argument('<id>', 'the library email id (`ongage-studio ls` shows them)')
+    .requiredOption('--to <addresses>', 'recipients, separated by commas (repeatable): a@x.com,"Ann Lee <ann@x.com>"', collect)
+    .option('--connection <id>', 'the sending (ESP) connection id', integer('--connection', 1))
+    .option('--no-prefix', 'do not put [TEST] before the subject')
+    .option('--dry-run', "print the request and each recipient's subject; send nothing", false)
+    .option('-y, --yes', 'send without asking: above the confirmation threshold, or again after a send that may have gone out', false)
+    .option('--json', 'print the result as JSON', false);
+  connectionOptions(sendTestCmd, "the list the email belongs to (default: the account's default list)");
+  sendTestCmd
+    .addHelpText(
+      'after',
+      `${CONNECTION_HELP}
+${SEND_HELP}
+
+Examples:
+  $ ongage-studio send-test 2019 --to qa@example.com,dev@example.com --sandbox http://127.0.0.1:4780
+  $ ongage-studio send-test 2019 --to qa@example.com --connection 7102 --list 10542 --dry-run
+  $ ongage-studio send-test 2019 --to "$QA_INBOX" --json --yes`,
+    )
+    .action(async (id: string, o) => {
+      setExit(await runSendTest(id, { ...o, color: globalColor() }, io));
+    });
+
+  const sendCmd = new Command('send')
+    .summary('send a library email or a local HTML file as a transactional message')
+    .description(
+      "Send a transactional message: a library email by id (/api/transactional/send), or a local HTML file (send_embed_content) with the subject and From addresses of --subject/--from or of its pulled settings <name>.ongage.json beside it. Dynamic fields: --fields for everyone, --per-recipient per address (Ongage's own form).",
+    )
+    .argument('<id-or-file>', 'a library email id, or an HTML file')
+    .option('--to <addresses>', 'recipients, separated by commas (repeatable); default: the recipients of --per-recipient', collect)
+    .option('--fields <file.json>', 'one JSON object of dynamic field values for every recipient: {"receipt_id": "R-1"}')
+    .option('--per-recipient <file.json>', 'values per recipient: [{"recipient": "a@x.com", "key_value_collection": {"first_name": "Ann"}}]')
+    .option('--campaign <id>', "the transactional campaign (default: the list's default one)", integer('--campaign', 1))
+    .option('--connection <id>', "the sending connection (default: the campaign's)", integer('--connection', 1))
+    .option('--subject <text>', "the subject of a local file (default: its settings file's)")
+    .option('--from <"Name <address>">', "the sender of a local file (default: its settings file's)")
+    .option('--reply-to <address>', 'the reply-to address of a local file (default: its settings, else the From address)')
+    .option('--check-status', "honour the contacts' status (unsubscribed, bounced…); off by default, as in Ongage", false)
+    .option('--check-suppression', 'honour the global and list suppression lists; off by default, as in Ongage', false)
+    .option('--dry-run', "print the request and each recipient's subject; send nothing", false)
+    .option('-y, --yes', 'send without asking: above the confirmation threshold, or again after a send that may have gone out', false)
+    .option('--json', 'print the result as JSON', false);
+  connectionOptions(sendCmd, "the list (default: the account's default list)");
+  sendCmd
+    .addHelpText(
+      'after',
+      `${CONNECTION_HELP}
+${SEND_HELP}
+
+Examples:
+  $ ongage-studio send 2056 --list 10543 --to ann@example.com --fields order.json --sandbox http://127.0.0.1:4780
+  $ ongage-studio send 2056 --list 10543 --per-recipient people.json --dry-run
+  $ ongage-studio send emails/receipt.html --to qa@example.com --subject "Your receipt {{receipt_id}}" --from "Shop <shop@example.com>"`,
+    )
+    .action(async (target: string, o) => {
+      setExit(await runSend(target, { ...o, color: globalColor() }, io));
+    });
+
+  for (const cmd of [lintCmd, fieldsCmd, lsCmd, pullCmd, statusCmd, pushCmd, renderCmd, sendTestCmd, sendCmd]) {
     cmd.copyInheritedSettings(program);
     cmd.helpOption('-h, --help', 'show this help').showHelpAfterError('(add --help for usage)');
     program.addCommand(cmd);

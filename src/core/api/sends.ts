@@ -28,22 +28,8 @@ import {
  * a real campaign through this client. Never repeated after an ambiguous failure.
  */
 export async function sendTestMailing(t: Transport, input: TestMailingInput, opts: { signal?: AbortSignal } = {}): Promise<Mailing> {
-  const emailIds = (input.emailIds ?? []).map((x) => id(x, 'email id'));
-  const recipients = checkRecipients(input.recipients);
-  if (emailIds.length === 0) throw new OngageError({ kind: 'invalidRequest', message: 'Choose the email to test-send.' });
-  const esp = toNumber(input.espConnectionId);
-  if (esp === undefined) {
-    throw new OngageError({ kind: 'invalidRequest', message: 'Choose the sending connection (ESP) for the test send.' });
-  }
-  const body = {
-    name: input.name ?? `Test: email ${emailIds.join(', ')}`,
-    description: input.description ?? 'Test send from Ongage Studio',
-    email_message: emailIds,
-    recipients,
-    esp_connection_id: esp,
-    prepend_test_to_subject: input.prependTestToSubject ?? true,
-    is_test: true as const,
-  };
+  const body = testMailingBody(input);
+  const emailIds = body.email_message;
   const spec: RequestSpec = {
     method: 'POST',
     path: '/api/mailings',
@@ -64,6 +50,26 @@ export async function sendTestMailing(t: Transport, input: TestMailingInput, opt
     const why = e instanceof Error ? e.message : String(e);
     throw t.ambiguous(spec, r.path, r.retries, `HTTP ${r.status}, but the answer is not a readable campaign: ${why}`, r.status);
   }
+}
+
+/** The body of a test send's POST /api/mailings (always `is_test: true`), checked; also what a dry run shows. */
+export function testMailingBody(input: TestMailingInput) {
+  const emailIds = (input.emailIds ?? []).map((x) => id(x, 'email id'));
+  const recipients = checkRecipients(input.recipients);
+  if (emailIds.length === 0) throw new OngageError({ kind: 'invalidRequest', message: 'Choose the email to test-send.' });
+  const esp = toNumber(input.espConnectionId);
+  if (esp === undefined) {
+    throw new OngageError({ kind: 'invalidRequest', message: 'Choose the sending connection (ESP) for the test send.' });
+  }
+  return {
+    name: input.name ?? `Test: email ${emailIds.join(', ')}`,
+    description: input.description ?? 'Test send from Ongage Studio',
+    email_message: emailIds,
+    recipients,
+    esp_connection_id: esp,
+    prepend_test_to_subject: input.prependTestToSubject ?? true,
+    is_test: true as const,
+  };
 }
 
 /** One campaign with its status (`statusName`: NEW, IN_PROGRESS, COMPLETED, …). */

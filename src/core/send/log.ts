@@ -64,7 +64,7 @@ export async function lastRecordFor(file: string, fingerprint: string): Promise<
 export function repeatWarning(last: SendRecord | undefined): string | undefined {
   if (!last || last.result !== 'maybe-sent') return undefined;
   const when = last.at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC');
-  return `The same send to ${last.recipients.join(', ')} at ${when} may have gone out (${last.message ?? 'its outcome is unknown'}). Check before sending it again.`;
+  return `The same send to ${last.recipients.join(', ')} at ${when} may have gone out (it failed without a clear answer). Check whether it arrived before sending it again.`;
 }
 
 /** The record with only its known fields, each of the right type. */

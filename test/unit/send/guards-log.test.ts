@@ -137,7 +137,7 @@ describe('send/log', () => {
     await appendSendLog(file, rec({ fingerprint: 'other' }));
     const last = await lastRecordFor(file, 'f1');
     assert.strictEqual(last?.result, 'maybe-sent');
-    assert.match(repeatWarning(last)!, /^The same send to a@x\.com at 2026-12-01 21:00:00 UTC may have gone out \(reset\)\. Check before sending it again\.$/);
+    assert.match(repeatWarning(last)!, /^The same send to a@x\.com at 2026-12-01 21:00:00 UTC may have gone out \(it failed without a clear answer\)\. Check whether it arrived before sending it again\.$/);
     await appendSendLog(file, rec({ result: 'sent' }));
     assert.strictEqual(repeatWarning(await lastRecordFor(file, 'f1')), undefined);
     assert.strictEqual((await readSendLog(file)).length, 3);
