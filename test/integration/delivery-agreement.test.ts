@@ -8,7 +8,8 @@
  * `ongage-studio render --no-inline` produces with the same values (renderEmail with inlining off, the function
  * the command runs; a handful of cases go through the real command-line bundle too). The project's own
  * test/fixtures/delivery/edge-cases.html (escaping and encoding by place, dates, joiners, braces, broken syntax)
- * goes through the same comparison.
+ * goes through the same comparison, and the library's emails that use header and footer templates go by
+ * message_id (OngageClient.sendTransactional), so the two compositions of header + body + footer agree too.
  *
  * No output is normalized. Two inputs are aligned, because the preview cannot know them before a send:
  * - System values that Ongage fills in per recipient (ocx_contact_id, ocx_created_date, ocx_status, ocx_list_id,
@@ -305,6 +306,66 @@ describe('delivery agreement: the outbox holds what the preview renders, for eve
       }
     });
   }
+
+  describe('stored emails with header and footer templates, sent by message_id', () => {
+    // The library's own emails that use header/footer templates: the sandbox composes them (deliver.ts) and the
+    // preview composes them (src/core/render/compose.ts), each its own way; the composed, personalized result and
+    // the pre-header must agree too. Sent through OngageClient.sendTransactional (/api/transactional/send).
+    const profileNames = ['generated sample contact', 'empty values (fallbacks apply)', 'special characters (escaping, URL encoding, case)'];
+
+    it('every templated email of the list, for three profiles', async function () {
+      this.timeout(120_000);
+      const templated = sb.store.data.emails.filter((e) => e.list_id === NEWSLETTER && !e.deleted && e.type === 'email_message' && (e.header_template_id !== null || e.footer_template_id !== null));
+      assert.ok(templated.length >= 5, `the seed has emails with templates (${templated.length})`);
+      const templates = new Map<number, string>();
+      const template = async (id: number | undefined): Promise<string | null> => {
+        if (id === undefined) return null;
+        if (!templates.has(id)) templates.set(id, (await api.getEmail(id)).contentHtml ?? '');
+        return templates.get(id)!;
+      };
+      const problems: string[] = [];
+      for (const rec of templated) {
+        // What the editor's document provider reads: the email, then its header and footer templates.
+        const email = await api.getEmail(rec.id);
+        const [header, footer] = [await template(email.headerTemplateId), await template(email.footerTemplateId)];
+        const profiles = profilesFor(fields, []).filter((p) => profileNames.includes(p.name));
+        sb.store.data.contacts = sb.store.data.contacts.filter((c) => c.list_id !== NEWSLETTER || !profiles.some((p) => p.recipient.toLowerCase() === c.email.toLowerCase()));
+        profiles.forEach((p, i) => sb.store.data.contacts.push(contactRecord(p, i + 1, created + i * 86_400)));
+        const ctl = control(sb.url);
+        await ctl.clearOutbox();
+        await api.sendTransactional({ messageId: rec.id, recipients: profiles.map((p) => p.recipient), dynamicFieldsPerRecipient: Object.fromEntries(profiles.map((p) => [p.recipient, toDynamic(p.dynamic)])) });
+        const outbox = await ctl.outbox({ message_id: rec.id });
+        assert.equal(outbox.total, profiles.length);
+        profiles.forEach((p, i) => {
+          const entry = outbox.items.find((x) => x.recipient === p.recipient) as unknown as Delivered & { preheader: string };
+          const values: Values = {
+            ...p.sample,
+            ocx_contact_id: contactRecord(p, i + 1, 0).id,
+            ocx_created_date: created + i * 86_400,
+            ocx_status: 'Active',
+            ocx_list_id: NEWSLETTER,
+            ocx_mailing_id: campaign.id,
+            ocx_campaign_name: campaign.name,
+            ocx_message_id: rec.id,
+            ocx_unsubscribe_link: unsubscribeLink(sb.url, NEWSLETTER, campaign.id, p.recipient),
+          };
+          // The default unsubscribe paragraph goes where the sandbox puts it: before the composed email's </body>.
+          const withLink = email.unsubscribeDefaultLink === true;
+          const r = renderEmail(
+            { html: withLink && !footer ? addDefaultUnsubscribe(email.contentHtml ?? '') : email.contentHtml ?? '', header, footer: withLink && footer ? addDefaultUnsubscribe(footer) : footer, subject: email.subject, preheader: email.preheader },
+            { values, fields, inlineCss: false, now: new Date(entry.sent_at * 1000) },
+          );
+          cases++;
+          for (const [part, a, b] of [['HTML', entry.html, r.html], ['subject', entry.subject, r.subject], ['pre-header', entry.preheader, r.preheader]] as const) {
+            const d = difference(a, b);
+            if (d) problems.push(`email ${rec.id} for ${p.recipient}, ${part}: ${d}`);
+          }
+          if (entry.html.includes('{{')) problems.push(`email ${rec.id} for ${p.recipient}: a tag was left in the delivered HTML`);
+        });
+      }
+      assert.deepEqual(problems, []);
+    });
+  });
 
   describe('through the real command line (ongage-studio render --no-inline)', () => {
     let work: string;
