@@ -32,6 +32,17 @@ const common = {
   plugins: [problemMatcher],
 };
 
+/**
+ * In the extension host html-to-text (plain-text parts) is a bundle of its own, required on first use
+ * (src/core/library/text.ts), so activation does not load it.
+ */
+const lazyHtmlToText = {
+  name: 'lazy-html-to-text',
+  setup(build) {
+    build.onResolve({ filter: /^html-to-text$/ }, () => ({ path: './html-to-text.js', external: true }));
+  },
+};
+
 const targets = [
   {
     ...common,
@@ -41,6 +52,15 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [...common.plugins, lazyHtmlToText],
+  },
+  {
+    ...common,
+    entryPoints: ['src/core/library/html-to-text-bundle.ts'],
+    outfile: 'dist/html-to-text.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
   },
   {
     ...common,

@@ -70,6 +70,21 @@ describe('e2e: edit and save library emails', function () {
     await w.screenshot('saved');
   });
 
+  it('generates the plain-text part from the HTML (tags and links kept), and saving stores it', async () => {
+    await w.runCommand('Ongage: Generate Plain Text from HTML');
+    await until('the plain-text editor', async () => (await activeTab().getAttribute('aria-label'))?.includes('.ongage.txt'));
+    await until('the generated text', async () => /Happy birthday, \{\{first_name:Friend\}\}!/.test(await w.editorText()));
+    const shown = await w.editorText();
+    assert.match(shown, /\{\{birthday\[format=l, j F\]\}\}/, 'a tag with spaces and brackets, byte for byte');
+    assert.match(shown, /\(https:\/\/www\.harborandpine\.example\/[^)]*\)/, 'links keep their address');
+    assert.ok(await isDirty(), 'generated, not yet saved');
+    await w.screenshot('plain text generated');
+    await save();
+    await until('the text part on the sandbox', async () => /Happy birthday, \{\{first_name:Friend\}\}!/.test((await serverEmail(sandbox().url, BIRTHDAY)).content_text));
+    await until('the text editor to turn clean', async () => !(await isDirty()));
+    assert.ok((await serverEmail(sandbox().url, BIRTHDAY)).content_html.startsWith('<!-- edited in VS Code -->'), 'the HTML is as saved before');
+  });
+
   it('opens the settings, renames the email there, and the tree row follows', async () => {
     await w.runCommand('Ongage: Open Settings');
     await until('the settings editor', async () => (await w.editorTabs()).some((t) => t.includes(`${name}.ongage.json`)));

@@ -1,8 +1,9 @@
+import { htmlToText } from '../../core/library/text';
+
 /**
- * The plain-text part from an email's HTML, for the extension host: the converter (html-to-text) is loaded on
- * first use, not at activation (it is a separate bundle, dist/html-to-text.js).
+ * The plain-text part from an email's HTML. html-to-text itself is required on first use (dist/html-to-text.js,
+ * see esbuild.js), so activation does not load it.
  */
 export async function textOfHtml(html: string): Promise<string> {
-  const { htmlToText } = await import('../../core/library/text');
   return htmlToText(html);
 }
