@@ -248,7 +248,10 @@ export function sendOptionsToWire(o: TransactionalSendOptions): Record<string, u
     const per = Array.isArray(o.dynamicFieldsPerRecipient)
       ? o.dynamicFieldsPerRecipient.map((x) => ({ recipient: x.recipient, key_value_collection: x.keyValueCollection }))
       : Object.entries(o.dynamicFieldsPerRecipient).map(([recipient, kv]) => ({ recipient, key_value_collection: kv }));
-    const stray = per.filter((p) => !recipients.includes(p.recipient)).map((p) => p.recipient);
+    // Matched without regard to case (as Ongage matches addresses), each spelled as among the recipients.
+    const byLower = new Map(recipients.map((r) => [r.toLowerCase(), r]));
+    for (const p of per) p.recipient = byLower.get(String(p.recipient).trim().toLowerCase()) ?? p.recipient;
+    const stray = per.filter((p) => !byLower.has(String(p.recipient).toLowerCase())).map((p) => p.recipient);
     if (stray.length) {
       throw new OngageError({
         kind: 'invalidRequest',

@@ -543,6 +543,13 @@ describe('api/client (unit, against an in-test server)', function () {
       });
       assert.deepStrictEqual(r.recipients, ['jane@email.com']);
       assert.strictEqual(r.id, 12);
+      // Per-recipient values match the recipients without regard to case, spelled as among the recipients.
+      await c.sendTransactional({ messageId: 1, recipients: ['Jane <Jane@Email.com>'], dynamicFieldsPerRecipient: { 'jane@email.com': { x: 2 } } });
+      assert.deepStrictEqual(srv.seen[2].body, {
+        message_id: 1,
+        recipients: ['Jane@Email.com'],
+        message_dynamic_fields_per_recipient: [{ recipient: 'Jane@Email.com', key_value_collection: { x: 2 } }],
+      });
     });
   });
 
