@@ -305,6 +305,13 @@ async function planRecipients(kind: Plan['kind'], to: string[] | undefined, per:
     throw new CliError(`Nothing was sent: ${parsed.problems.length === 1 ? 'a recipient is' : `${parsed.problems.length} recipients are`} not usable.\n${list}\nCorrect --to and run again.`);
   }
   if (parsed.addresses.length === 0) throw new CliError('Nothing was sent: --to holds no address. Pass at least one, e.g. --to ann@example.com.');
+  if (per?.length && given.length) {
+    const to = new Set(parsed.addresses.map((a) => a.toLowerCase()));
+    const stray = per.map((p) => p.recipient).filter((r) => !to.has(r.toLowerCase()));
+    if (stray.length) {
+      throw new CliError(`Nothing was sent: --per-recipient has values for ${stray.join(', ')}, not among --to. Add ${stray.length > 1 ? 'them' : 'the address'} to --to, remove ${stray.length > 1 ? 'their' : 'its'} entry, or leave --to out to send to everyone in --per-recipient.`);
+    }
+  }
   const config = await loadSendConfig(io.cwd);
   if (config.errors.length) throw new CliError(`Nothing was sent: the sends settings have problems.\n${config.errors.map((e) => `  ${e}`).join('\n')}`);
   const verdict = checkGuards(parsed.addresses, config.guards);

@@ -119,6 +119,18 @@ describe('cli process: send-test and send', function () {
     const s = await cli(['send', String(ids.emails.orderReceipt), '--to', 'ann@localhost', '--list', '10543']);
     assert.equal(s.code, 2);
     assert.match(s.stderr, /the domain "localhost" has no dot/);
+    write('stray.json', [{ recipient: 'someone.else@example.com', key_value_collection: { first_name: 'S' } }]);
+    const stray = await cli(['send', String(ids.emails.orderReceipt), '--list', '10543', '--to', 'jane.doe@example.com', '--per-recipient', 'stray.json']);
+    assert.equal(stray.code, 2);
+    assert.match(stray.stderr, /--per-recipient has values for someone\.else@example\.com, not among --to/);
+    write('bad-per.json', [{ recipient: 'nobody@', key_value_collection: {} }]);
+    const badPer = await cli(['send', String(ids.emails.orderReceipt), '--list', '10543', '--per-recipient', 'bad-per.json']);
+    assert.equal(badPer.code, 2);
+    assert.match(badPer.stderr, /--per-recipient bad-per\.json, item 1: "nobody@" is not an email address: the domain is missing/);
+    write('broken.json', '{ "receipt_id": ');
+    const broken = await cli(['send', String(ids.emails.orderReceipt), '--list', '10543', '--to', 'jane.doe@example.com', '--fields', 'broken.json']);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /--fields broken\.json: not valid JSON/);
     const none = await cli(['send', String(ids.emails.orderReceipt), '--list', '10543']);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /Pass the recipients with --to/);
