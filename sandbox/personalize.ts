@@ -58,21 +58,26 @@ interface Token {
   kind: 'text' | 'tag';
   v: string;
   start: number;
+  /** Written `\{{…}}`: the backslash shows only if the tag comes out as written. */
+  escaped?: boolean;
 }
 
 /** Index just past the `}}` closing the tag that opens at `i` (s[i..i+1] === '{{'), or -1 when unclosed. */
 function tagEnd(s: string, i: number): number {
   let j = i + 2;
   let braces = 0;
+  // A tag nests another only in a fallback (after its colon) or a function's argument; elsewhere a `{{` before
+  // the `}}` means this one is not closed.
+  let fallback = false;
   while (j < s.length) {
-    if (s.startsWith('\\{{', j)) {
-      const e = tagEnd(s, j + 1);
+    if (s.startsWith('\\{{', j) || s.startsWith('{{', j)) {
+      if (!fallback && braces === 0) return -1;
+      const e = tagEnd(s, s[j] === '\\' ? j + 1 : j);
       if (e < 0) return -1;
       j = e;
-    } else if (s.startsWith('{{', j)) {
-      const e = tagEnd(s, j);
-      if (e < 0) return -1;
-      j = e;
+    } else if (s[j] === ':' && braces === 0) {
+      fallback = true;
+      j++;
     } else if (s[j] === '\n' || s[j] === '\r') {
       // A tag does not span lines: with no `}}` on its line it is not closed (and comes out as written).
       return -1;
@@ -113,9 +118,10 @@ function tokenize(s: string): Token[] {
       continue;
     }
     // `\{{tag}}` is the tag, written escaped (as in a function argument); the backslash does not show.
-    const textEnd = k > textStart && s[k - 1] === '\\' ? k - 1 : k;
+    const escaped = k > textStart && s[k - 1] === '\\';
+    const textEnd = escaped ? k - 1 : k;
     if (textEnd > textStart) out.push({ kind: 'text', v: s.slice(textStart, textEnd), start: textStart });
-    out.push({ kind: 'tag', v: s.slice(k + 2, e - 2), start: k });
+    out.push({ kind: 'tag', v: s.slice(k + 2, e - 2), start: k, escaped });
     i = e;
     textStart = e;
   }
@@ -311,7 +317,7 @@ function parse(s: string, modeAt: (pos: number) => Mode, offset = 0): Node[] {
       current().push({ t: 'text', v: tok.v });
       continue;
     }
-    const raw = `{{${tok.v}}}`;
+    const raw = `${tok.escaped ? '\\' : ''}{{${tok.v}}}`;
     // Blanks after the opening braces do not count; a fallback keeps its own trailing blanks.
     const inner = tok.v.replace(/^\s+/, '');
     const mode = modeAt(offset + tok.start);

@@ -203,6 +203,10 @@ describe('sandbox personalization: the preview\'s readings', () => {
   it('reads braces, parameters, names and hashes as the preview does', () => {
     const c = v({ first_name: 'Jane', birthday: '14/03/1988', company: '' });
     assert.equal(personalize('{{{first_name}}} \\{{first_name}} {{first_name}}}', c), '{Jane} Jane Jane}');
+    // The backslash of an escaped tag shows when the tag comes out as written.
+    assert.equal(personalize('\\{{}} \\{{nope x}}', c), '\\{{}} \\{{nope x}}');
+    // A tag nests another only in a fallback or a function argument: elsewhere the outer one is not closed.
+    assert.equal(personalize('{{a&{{first_name}}x}} {{first_name {{city:NY}}', c), '{{a&Janex}} {{first_name NY');
     assert.equal(personalize('{{birthday[format=d/m/Y, foo=bar]}} {{birthday[j M]}}', c), '14/03/1988 14 Mar');
     assert.equal(personalize('[{{company: x }}] {{a.b:dot}} {{1st:digit}}', c), '[ x ] dot digit');
     assert.equal(personalize('{{ocx_generate_hash{algo=nope,data=x}}}[{{ocx_custom_hash}}] {{OCX_URL_ENCODE{a b}}} {{ocx_URL_encode{a b}}}', c), '[] {{OCX_URL_ENCODE{a b}}} a%20b');
