@@ -2,6 +2,7 @@
  * The workspace side of a sync: reading an item's three part files, and finding new local items (an `.html`
  * file the manifest does not know, with its optional `.ongage.txt` and `.ongage.json` beside it). Editor-free.
  */
+import * as fs from 'fs';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { emptySettings, parseSettings, partsHash, PART_SUFFIX, type EmailParts, type EmailSettings, type SettingsProblem } from '../library/parts';
@@ -17,9 +18,9 @@ export function absPath(dir: string, rel: string): string {
   return path.join(dir, ...rel.split('/'));
 }
 
-async function readText(file: string): Promise<string | undefined> {
+function readText(file: string): string | undefined {
   try {
-    return await fsp.readFile(file, 'utf8');
+    return fs.readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
     throw e;
@@ -27,11 +28,25 @@ async function readText(file: string): Promise<string | undefined> {
 }
 
 /**
- * Reads a tracked item's files. All three gone: `missing` (deleted here). One or two gone, or settings that do not
- * parse: `invalid`, with what to fix (nothing is pushed from half an item).
+ * Runs `fn` over `xs` synchronously in slices, yielding to the event loop between them. Many small files are read
+ * and written several times faster this way than through the 4-thread pool of fs.promises, and the host stays
+ * responsive.
  */
-export async function readTracked(dir: string, files: PartPaths, baseSettings?: EmailSettings): Promise<LocalRead> {
-  const [html, text, settings] = await Promise.all([readText(absPath(dir, files.html)), readText(absPath(dir, files.text)), readText(absPath(dir, files.settings))]);
+export async function inSlices<T>(xs: readonly T[], fn: (x: T, i: number) => void, slice = 250): Promise<void> {
+  for (let i = 0; i < xs.length; i++) {
+    fn(xs[i], i);
+    if (i % slice === slice - 1) await new Promise<void>((r) => setImmediate(r));
+  }
+}
+
+/**
+ * Reads a tracked item's files (synchronously: see inSlices). All three gone: `missing` (deleted here). One or two
+ * gone, or settings that do not parse: `invalid`, with what to fix (nothing is pushed from half an item).
+ */
+export function readTracked(dir: string, files: PartPaths, baseSettings?: EmailSettings): LocalRead {
+  const html = readText(absPath(dir, files.html));
+  const text = readText(absPath(dir, files.text));
+  const settings = readText(absPath(dir, files.settings));
   if (html === undefined && text === undefined && settings === undefined) return { kind: 'missing' };
   const problems: Array<SettingsProblem & { file: string }> = [];
   for (const [f, v] of [[files.html, html], [files.text, text], [files.settings, settings]] as const) {
@@ -109,12 +124,12 @@ export async function scanLocal(dir: string, manifest: Manifest | undefined): Pr
  * The parts of a new local item: its HTML; its text file, or text made from the HTML; its settings file, or a
  * name from the file name.
  */
-export async function readNew(dir: string, item: NewLocalItem): Promise<LocalRead> {
-  const html = (await readText(absPath(dir, item.files.html))) ?? '';
-  const text = item.present.text ? await readText(absPath(dir, item.files.text)) : undefined;
+export function readNew(dir: string, item: NewLocalItem): LocalRead {
+  const html = readText(absPath(dir, item.files.html)) ?? '';
+  const text = item.present.text ? readText(absPath(dir, item.files.text)) : undefined;
   let settings = emptySettings(item.stem);
   if (item.present.settings) {
-    const raw = (await readText(absPath(dir, item.files.settings))) ?? '';
+    const raw = readText(absPath(dir, item.files.settings)) ?? '';
     const parsed = parseSettings(raw, emptySettings(item.stem));
     if (!parsed.ok) return { kind: 'invalid', problems: parsed.problems.map((p) => ({ ...p, file: item.files.settings })) };
     settings = parsed.settings;

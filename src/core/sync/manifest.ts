@@ -5,8 +5,9 @@
  * their paths so new local files land in the right Ongage folder. Keys in a fixed order, items sorted by path, so
  * the file diffs well in git.
  *
- * `.ongage/base/<id>.json` keeps each item's parts as last pulled (for three-way text merges); it is local
- * (`.ongage/.gitignore` leaves it out of git) and optional: everything but merging works without it.
+ * `.ongage/base.json` keeps each item's parts as last pulled or pushed (for three-way text merges and the settings
+ * keys a file leaves out); it is local (`.ongage/.gitignore` leaves it out of git) and optional: everything but
+ * merging works without it. One file, not one per item: a 5,000-item pull writes 15,000 files already.
  */
 import { promises as fsp } from 'fs';
 import * as path from 'path';
@@ -14,7 +15,7 @@ import type { EmailParts } from '../library/parts';
 
 export const MANIFEST_DIR = '.ongage';
 export const MANIFEST_PATH = '.ongage/manifest.json';
-export const BASE_DIR = '.ongage/base';
+export const BASE_PATH = '.ongage/base.json';
 export const MANIFEST_VERSION = 1;
 
 export type SyncItemType = 'email_message' | 'template';
@@ -189,33 +190,34 @@ export async function writeManifest(dir: string, m: Manifest): Promise<void> {
   try {
     await fsp.access(ignore);
   } catch {
-    await fsp.writeFile(ignore, '# Local copies of what was last pulled (for three-way merges); not needed in git.\nbase/\n', 'utf8');
+    await fsp.writeFile(ignore, '# What was last pulled, kept for three-way merges; not needed in git.\nbase.json\n', 'utf8');
   }
 }
 
-function basePath(dir: string, id: number): string {
-  return path.join(dir, ...BASE_DIR.split('/'), `${id}.json`);
+export function basePath(dir: string): string {
+  return path.join(dir, ...BASE_PATH.split('/'));
 }
 
-/** The parts as last pulled or pushed, when the local base copy exists. */
-export async function readBase(dir: string, id: number): Promise<EmailParts | undefined> {
+/** The parts of each item as last pulled or pushed (empty when the local base file is absent or unreadable). */
+export async function readBases(dir: string): Promise<Map<number, EmailParts>> {
+  const out = new Map<number, EmailParts>();
+  let raw: unknown;
   try {
-    const o = JSON.parse(await fsp.readFile(basePath(dir, id), 'utf8')) as EmailParts;
-    return typeof o.html === 'string' && typeof o.text === 'string' && o.settings && typeof o.settings === 'object' ? o : undefined;
+    raw = JSON.parse(await fsp.readFile(basePath(dir), 'utf8'));
   } catch {
-    return undefined;
+    return out;
   }
+  if (!raw || typeof raw !== 'object') return out;
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    const o = v as EmailParts;
+    if (o && typeof o.html === 'string' && typeof o.text === 'string' && o.settings && typeof o.settings === 'object') out.set(Number(k), o);
+  }
+  return out;
 }
 
-export async function ensureBaseDir(dir: string): Promise<void> {
-  await fsp.mkdir(path.join(dir, ...BASE_DIR.split('/')), { recursive: true });
-}
-
-/** Keeps the parts as the base of later merges (call ensureBaseDir once first). */
-export async function writeBase(dir: string, id: number, parts: EmailParts): Promise<void> {
-  await fsp.writeFile(basePath(dir, id), JSON.stringify(parts), 'utf8');
-}
-
-export async function removeBase(dir: string, id: number): Promise<void> {
-  await fsp.rm(basePath(dir, id), { force: true });
+/** Writes the bases (one file, whole or not at all). */
+export async function writeBases(dir: string, bases: Map<number, EmailParts>): Promise<void> {
+  const o: Record<string, EmailParts> = {};
+  for (const [id, p] of [...bases].sort((a, b) => a[0] - b[0])) o[id] = p;
+  await writeFileAtomic(basePath(dir), JSON.stringify(o));
 }

@@ -7,15 +7,16 @@
  * update: items changed only in Ongage are rewritten, items changed here are left alone, and an item changed on
  * both sides is replaced only when the caller's `overwrite` says so for that item (the default keeps the file).
  */
+import * as fs from 'fs';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import type { OngageClient } from '../api/client';
 import type { Email } from '../api/types';
 import { partsHash, partsOf, serializeSettings, type EmailParts } from '../library/parts';
-import { absPath, scanLocal } from './local';
-import { ensureBaseDir, readManifest, removeBase, writeBase, writeManifest, MANIFEST_VERSION, type Manifest, type ManifestFolder, type ManifestItem, type PartPaths } from './manifest';
+import { absPath, inSlices, scanLocal } from './local';
+import { readManifest, writeBases, writeManifest, MANIFEST_VERSION, type Manifest, type ManifestFolder, type ManifestItem, type PartPaths } from './manifest';
 import { NameRegistry, joinRel, partFiles } from './naming';
-import { isoOf, isSyncable, pool, readRemote, statusFrom, type SyncEntry, type SyncStatus } from './state';
+import { isoOf, isSyncable, readRemote, statusFrom, type SyncEntry, type SyncStatus } from './state';
 
 export class SyncError extends Error {
   override readonly name = 'SyncError';
@@ -59,17 +60,15 @@ export interface PullResult {
   status: SyncStatus;
 }
 
-/** Files to write for a parts object. */
-export async function writeParts(dir: string, files: PartPaths, parts: EmailParts): Promise<void> {
-  await Promise.all([
-    fsp.writeFile(absPath(dir, files.html), parts.html, 'utf8'),
-    fsp.writeFile(absPath(dir, files.text), parts.text, 'utf8'),
-    fsp.writeFile(absPath(dir, files.settings), serializeSettings(parts.settings), 'utf8'),
-  ]);
+/** Writes an item's three part files (synchronously: run many through inSlices). */
+export function writeParts(dir: string, files: PartPaths, parts: EmailParts): void {
+  fs.writeFileSync(absPath(dir, files.html), parts.html, 'utf8');
+  fs.writeFileSync(absPath(dir, files.text), parts.text, 'utf8');
+  fs.writeFileSync(absPath(dir, files.settings), serializeSettings(parts.settings), 'utf8');
 }
 
-export async function removeParts(dir: string, files: PartPaths): Promise<void> {
-  await Promise.all(Object.values(files).map((f) => fsp.rm(absPath(dir, f), { force: true })));
+export function removeParts(dir: string, files: PartPaths): void {
+  for (const f of Object.values(files)) fs.rmSync(absPath(dir, f), { force: true });
 }
 
 export function manifestItemOf(e: Email & { type: ManifestItem['type'] }, m: Pick<Manifest, 'list' | 'connection'>, files: PartPaths, parts: EmailParts): ManifestItem {
@@ -196,19 +195,21 @@ export async function pullToFolder(o: PullOptions): Promise<PullResult> {
   for (const w of writes) dirs.add(path.dirname(absPath(dir, w.files.html)));
   for (const f of manifest.folders) dirs.add(absPath(dir, f.path));
   for (const d of [...dirs].sort()) await fsp.mkdir(d, { recursive: true });
-  await ensureBaseDir(dir);
-  await pool(writes, 32, async (w) => {
-    await writeParts(dir, w.files, w.parts);
-    await writeBase(dir, w.remote.id, w.parts);
+  const bases = status.bases;
+  await inSlices(writes, (w) => {
+    writeParts(dir, w.files, w.parts);
+    bases.set(w.remote.id, w.parts);
     byId.set(w.remote.id, manifestItemOf(w.remote, manifest, w.files, w.parts));
   });
-  await pool(removals, 32, async (e) => {
-    if (e.files) await removeParts(dir, e.files);
+  await inSlices(removals, (e) => {
+    if (e.files) removeParts(dir, e.files);
     if (e.id !== undefined) {
-      await removeBase(dir, e.id);
+      bases.delete(e.id);
       byId.delete(e.id);
     }
   });
+  for (const id of [...bases.keys()]) if (!byId.has(id)) bases.delete(id);
+  await writeBases(dir, bases);
   manifest.items = [...byId.values()];
   manifest.synced = new Date().toISOString();
   await writeManifest(dir, manifest);

@@ -19,7 +19,7 @@ import type { Email } from '../api/types';
 import { saveItem } from '../library/save';
 import { inputOfParts, partsHash, partsOf, serializeSettings, type EmailParts } from '../library/parts';
 import { absPath } from './local';
-import { ensureBaseDir, readBase, removeBase, writeBase, writeManifest, type Manifest, type ManifestItem } from './manifest';
+import { writeBases, writeManifest, type Manifest, type ManifestItem } from './manifest';
 import { manifestItemOf } from './pull';
 import { type SyncEntry, type SyncStatus } from './state';
 
@@ -119,23 +119,24 @@ export async function executePush(r: PushRequest): Promise<PushResult> {
   const { dir, client } = r;
   const m: Manifest = { ...r.status.manifest, items: [...r.status.manifest.items], folders: [...r.status.manifest.folders] };
   const byId = new Map(m.items.map((i) => [i.id, i]));
+  const bases = new Map(r.status.bases);
   const flush = async (): Promise<void> => {
     m.items = [...byId.values()];
     m.synced = new Date().toISOString();
     await writeManifest(dir, m);
+    await writeBases(dir, bases);
   };
   const res: PushResult = { updated: [], created: [], deleted: [], copied: [], conflicts: [], failed: [], manifest: m };
-  await ensureBaseDir(dir);
 
   const track = async (entry: SyncEntry, email: Email, parts: EmailParts, replacesId?: number): Promise<void> => {
     if (!entry.files || (email.type !== 'email_message' && email.type !== 'template')) return;
     const item: ManifestItem = manifestItemOf(email as Email & { type: ManifestItem['type'] }, m, entry.files, parts);
     if (replacesId !== undefined && replacesId !== email.id) {
       byId.delete(replacesId);
-      await removeBase(dir, replacesId);
+      bases.delete(replacesId);
     }
     byId.set(email.id, item);
-    await writeBase(dir, email.id, parts);
+    bases.set(email.id, parts);
   };
 
   const save = async (e: SyncEntry, mine: boolean): Promise<void> => {
@@ -147,7 +148,7 @@ export async function executePush(r: PushRequest): Promise<PushResult> {
       if (!e.remote || !remoteParts) throw new Error(`Ongage's version of "${e.name}" was not read; check the status again.`);
       base = { id: e.id, listId: m.list, modified: e.remote.modified, hash: partsHash(remoteParts), parts: remoteParts };
     } else {
-      const parts = (await readBase(dir, e.id)) ?? (remoteParts && e.remoteHash === e.base.hash ? remoteParts : undefined);
+      const parts = bases.get(e.id) ?? (remoteParts && e.remoteHash === e.base.hash ? remoteParts : undefined);
       if (!parts) throw new Error(`The version last pulled of "${e.name}" is not known here; pull again, then push.`);
       base = { id: e.id, listId: m.list, modified: e.base.modified ? new Date(e.base.modified) : undefined, hash: e.base.hash, parts };
     }
@@ -174,7 +175,7 @@ export async function executePush(r: PushRequest): Promise<PushResult> {
       if (e.conflict === 'deletedHere') {
         await client.deleteEmail(e.id as number, { listId: m.list, signal: r.signal });
         byId.delete(e.id as number);
-        await removeBase(dir, e.id as number);
+        bases.delete(e.id as number);
         res.deleted.push(e);
       } else if (e.conflict === 'deletedThere') {
         await create(e);
@@ -225,7 +226,7 @@ export async function executePush(r: PushRequest): Promise<PushResult> {
       r.onProgress?.(`Deleting "${e.name}"…`);
       await client.deleteEmail(e.id, { listId: m.list, signal: r.signal });
       byId.delete(e.id);
-      await removeBase(dir, e.id);
+      bases.delete(e.id);
       res.deleted.push(e);
     } catch (err) {
       res.failed.push({ entry: e, error: err as Error });

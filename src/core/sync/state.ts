@@ -18,8 +18,8 @@
 import type { OngageClient } from '../api/client';
 import type { Email } from '../api/types';
 import { partsHash, partsOf, type EmailParts, type SettingsProblem } from '../library/parts';
-import { readNew, readTracked, scanLocal, type LocalRead, type NewLocalItem } from './local';
-import { readBase, type Manifest, type ManifestItem, type PartPaths, type SyncItemType } from './manifest';
+import { inSlices, readNew, readTracked, scanLocal, type LocalRead, type NewLocalItem } from './local';
+import { readBases, type Manifest, type ManifestItem, type PartPaths, type SyncItemType } from './manifest';
 
 export type SyncState =
   | 'unchanged'
@@ -86,6 +86,8 @@ export interface SyncStatus {
   remote: RemoteSnapshot;
   /** Every path in the workspace (names a pull must not take). */
   paths: string[];
+  /** The parts as last pulled or pushed, per id, where the local base file has them. */
+  bases: Map<number, EmailParts>;
 }
 
 export interface RemoteSnapshot {
@@ -200,9 +202,10 @@ export async function computeStatus(client: OngageClient, dir: string, manifest:
 /** The status from what was read (separate from the reading so pulls reuse one listing). */
 export async function statusFrom(dir: string, manifest: Manifest, remote: RemoteSnapshot, added: NewLocalItem[], paths: string[]): Promise<SyncStatus> {
   const entries: SyncEntry[] = [];
-  await pool(manifest.items, 16, async (b) => {
-    const base = await readBase(dir, b.id);
-    const local: LocalRead = await readTracked(dir, b.files, base?.settings);
+  const bases = await readBases(dir);
+  await inSlices(manifest.items, (b) => {
+    const base = bases.get(b.id);
+    const local: LocalRead = readTracked(dir, b.files, base?.settings);
     const r = remote.byId.get(b.id);
     const rOk = r && isSyncable(r) && remote.under.has(b.id) ? r : undefined;
     const remoteHash = rOk && rOk.contentHtml !== undefined ? partsHash(partsOf(rOk)) : undefined;
@@ -225,8 +228,8 @@ export async function statusFrom(dir: string, manifest: Manifest, remote: Remote
       problems: local.kind === 'invalid' ? local.problems : undefined,
     });
   });
-  await pool(added, 16, async (a) => {
-    const l = await readNew(dir, a);
+  await inSlices(added, (a) => {
+    const l = readNew(dir, a);
     entries.push({
       state: l.kind === 'ok' ? 'added' : 'invalid',
       type: 'email_message',
@@ -244,7 +247,7 @@ export async function statusFrom(dir: string, manifest: Manifest, remote: Remote
     entries.push({ state: 'remoteAdded', id, type: e.type, name: e.name, remote: e, remoteHash: e.contentHtml !== undefined ? partsHash(partsOf(e)) : undefined });
   }
   entries.sort(compareEntries);
-  return { manifest, entries, remote, paths };
+  return { manifest, entries, remote, paths, bases };
 }
 
 const trackedCache = new WeakMap<Manifest, Set<number>>();
