@@ -13,6 +13,7 @@ import { PREVIEW_VIEW_TYPE, PreviewManager } from './preview/previewPanel';
 import { SendCommands } from './send/sendCommands';
 import { trackOpenedEmails } from './send/walkthrough';
 import { ConnectionStatus } from './statusBar';
+import { registerSync } from './sync/syncView';
 import { LibraryTreeProvider, VIEW_ID } from './tree/libraryTree';
 import type { LibraryNode } from './tree/nodes';
 
@@ -83,6 +84,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(sends);
   sends.register();
   trackOpenedEmails(context);
+  registerSync({ context, log, connections, pool });
 
   log.info(`Ongage Studio ${context.extension.packageJSON.version} activated`);
 

@@ -215,3 +215,20 @@ export async function pullToFolder(o: PullOptions): Promise<PullResult> {
   await writeManifest(dir, manifest);
   return result;
 }
+
+/**
+ * Applies a merge the user accepted: the merged parts go into the item's files, and Ongage's version (the other
+ * parent of the merge) becomes the base, so the item reads "modified" and a push sends the merge.
+ */
+export async function applyMerged(dir: string, status: SyncStatus, entry: SyncEntry, merged: EmailParts): Promise<Manifest> {
+  const r = entry.remote;
+  if (!r || !isSyncable(r) || !entry.files || entry.id === undefined || r.contentHtml === undefined) throw new SyncError(`Ongage's version of "${entry.name}" is not known; refresh and try again.`);
+  writeParts(dir, entry.files, merged);
+  const m: Manifest = { ...status.manifest, items: status.manifest.items.filter((i) => i.id !== entry.id) };
+  m.items.push(manifestItemOf(r, m, entry.files, partsOf(r)));
+  status.bases.set(entry.id, partsOf(r));
+  m.synced = new Date().toISOString();
+  await writeManifest(dir, m);
+  await writeBases(dir, status.bases);
+  return m;
+}
