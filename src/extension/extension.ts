@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
     showCollapseAll: true,
   });
   tree.attach(view);
-  const documents = new ItemFileSystem(connections, pool, log);
+  const documents = new ItemFileSystem(connections, pool, log, context.globalState);
   context.subscriptions.push(
     connections,
     pool,

@@ -38,6 +38,7 @@ describe('e2e: edit and save library emails', function () {
   }));
   let w: Workbench;
   let name = '';
+  let copyId = 0;
 
   const activeTab = () => w.page.locator('.tabs-container .tab.active');
   const isDirty = async () => ((await activeTab().getAttribute('class')) ?? '').includes('dirty');
@@ -199,7 +200,7 @@ describe('e2e: edit and save library emails', function () {
       const all = ((await res.json()) as { payload: Array<{ id: string; name: string }> }).payload;
       return all.find((e) => e.name === launched.name && Number(e.id) !== SEED_IDS.emails.launched);
     });
-    const copyId = Number(copy.id);
+    copyId = Number(copy.id);
     assert.ok((await serverEmail(sandbox().url, copyId)).content_html.startsWith('<!-- for the next campaign -->'));
     assert.strictEqual((await serverEmail(sandbox().url, SEED_IDS.emails.launched)).content_html, launched.content_html, 'the original is untouched');
     await until('two rows of that name (original and copy)', async () => (await w.treeRows()).filter((r) => r.label === launched.name).length === 2);
@@ -218,7 +219,8 @@ describe('e2e: edit and save library emails', function () {
     assert.strictEqual((await w.treeRows()).filter((r) => r.label === launched.name).length, 2);
   });
 
-  it('keeps unsaved library edits over a window reload (hot exit)', async () => {
+  it('keeps unsaved library edits over a window reload (hot exit), and a change made on Ongage meanwhile is still a conflict', async () => {
+    assert.ok(copyId, 'the copy from the step before');
     await focusEditor();
     await w.typeInEditor('<!-- unsaved at reload -->');
     await until('the editor to be dirty', isDirty);
@@ -228,5 +230,14 @@ describe('e2e: edit and save library emails', function () {
     await until('the restored editor', async () => /<!-- unsaved at reload -->/.test(await w.editorText()), 60000);
     assert.ok(await isDirty(), 'restored as unsaved');
     await w.screenshot('restored after reload');
+    // Someone saves the copy on Ongage while the edit waits unsaved; saving it now must not overwrite that.
+    const stored = (await serverEmail(sandbox().url, copyId)).content_html;
+    await editOnSandbox(sandbox().url, copyId, { content_html: `<!-- theirs, while restarting -->${stored}` });
+    await save();
+    await dialog().waitFor({ state: 'visible', timeout: 30000 });
+    assert.match(await dialog().innerText(), /was changed on Ongage since you opened it/);
+    await dialog().locator('.monaco-button', { hasText: /^Overwrite$/ }).click();
+    await until('mine on the sandbox', async () => (await serverEmail(sandbox().url, copyId)).content_html.startsWith('<!-- unsaved at reload -->'));
+    await until('the editor to turn clean', async () => !(await isDirty()));
   });
 });

@@ -73,7 +73,18 @@ interface Entry {
   loaded: EmailParts;
   loadedModified: Partial<Record<PartKind, number>>;
   fetchedAt: number;
+  /** Parts whose base came from before a restart (see PendingBase). */
+  restored: Set<PartKind>;
 }
+
+/** The base of an unsaved document, kept in globalState until it is saved or closed. */
+interface PendingBase {
+  text: string;
+  modified: number;
+  session: string;
+}
+
+const SESSION = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 /** A conflict waiting for the user: Ongage's version of one part, for the compare. */
 interface Conflict {
@@ -136,13 +147,17 @@ export class ItemFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
     private readonly connections: ConnectionManager,
     private readonly pool: ClientPool,
     private readonly log?: vscode.LogOutputChannel,
+    /** Keeps the base of each unsaved document across restarts (hot exit), so a later save still sees a remote change. */
+    private readonly memento?: vscode.Memento,
   ) {
     this.disposables.push(
       connections.onDidChange(() => this.forgetTemplates()),
       vscode.workspace.onDidCloseTextDocument((d) => this.closed(d)),
-      // A settings problem shown at a refused save goes as soon as the text changes (the next save checks again).
       vscode.workspace.onDidChangeTextDocument((ev) => {
-        if (ev.document.uri.scheme === DOCUMENT_SCHEME && ev.contentChanges.length) this.diagnostics.delete(ev.document.uri);
+        if (ev.document.uri.scheme !== DOCUMENT_SCHEME || !ev.contentChanges.length) return;
+        // A settings problem shown at a refused save goes as soon as the text changes (the next save checks again).
+        this.diagnostics.delete(ev.document.uri);
+        this.trackBase(ev.document);
       }),
     );
   }
@@ -160,7 +175,7 @@ export class ItemFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
         const email = await client.getEmail(ref.itemId, { listId: ref.listId });
         const parts = partsOf(email);
         const prev = this.entries.get(key);
-        const e: Entry = prev ?? { key, profileId: ref.profileId, listId: ref.listId, itemId: ref.itemId, remote: email, parts, loaded: parts, loadedModified: {}, fetchedAt: 0 };
+        const e: Entry = prev ?? { key, profileId: ref.profileId, listId: ref.listId, itemId: ref.itemId, remote: email, parts, loaded: parts, loadedModified: {}, fetchedAt: 0, restored: new Set() };
         e.remote = email;
         e.parts = parts;
         e.fetchedAt = Date.now();
@@ -193,6 +208,7 @@ export class ItemFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
     const e = await this.entry(ref, false).catch((err) => {
       throw this.readError(uri, err);
     });
+    this.restoreBase(uri, e, ref);
     // What the document was read with: VS Code's own "newer on disk" check never fires; saves check Ongage themselves.
     const text = partText(e.loadedModified[ref.part] !== undefined ? e.loaded : e.parts, ref.part);
     return {
@@ -208,8 +224,63 @@ export class ItemFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
     const e = await this.entry(ref, true).catch((err) => {
       throw this.readError(uri, err);
     });
-    this.setLoaded(e, ref.part, e.parts, e.remote.modified);
+    if (!this.restoreBase(uri, e, ref)) this.setLoaded(e, ref.part, e.parts, e.remote.modified);
     return encoder.encode(partText(e.parts, ref.part));
+  }
+
+  /**
+   * A document restored unsaved (hot exit) is not read again: VS Code takes its text from the backup. Its base is
+   * what it was read with before the restart, not Ongage's version now, so a change made on Ongage while VS Code
+   * was closed is still a conflict at the next save (and `stat` does not report a newer file either).
+   */
+  private restoreBase(uri: vscode.Uri, e: Entry, ref: ItemRef): boolean {
+    if (e.loadedModified[ref.part] !== undefined) return false;
+    const pending = this.pendingBase(uri);
+    const restored = pending && this.partsWith(e.parts, ref.part, pending.text);
+    if (!pending || !restored) return false;
+    e.restored.add(ref.part);
+    this.setLoaded(e, ref.part, restored, new Date(pending.modified));
+    return true;
+  }
+
+  private partsWith(parts: EmailParts, part: PartKind, text: string): EmailParts | undefined {
+    if (part !== 'settings') return { ...parts, [part]: text };
+    const s = parseSettings(text, parts.settings);
+    return s.ok ? { ...parts, settings: s.settings } : undefined;
+  }
+
+  // ------------------------------------------------------------------------------------ bases across restarts
+
+  private static readonly BASES = 'ongage.unsavedBases';
+
+  private bases(): Record<string, PendingBase> {
+    return this.memento?.get<Record<string, PendingBase>>(ItemFileSystem.BASES) ?? {};
+  }
+
+  private pendingBase(uri: vscode.Uri): PendingBase | undefined {
+    return this.bases()[uri.toString()];
+  }
+
+  private setBase(uri: vscode.Uri, base: PendingBase | undefined): void {
+    if (!this.memento) return;
+    const all = this.bases();
+    const k = uri.toString();
+    if (base === undefined && !(k in all)) return;
+    if (base === undefined) delete all[k];
+    else all[k] = base;
+    void this.memento.update(ItemFileSystem.BASES, all);
+  }
+
+  /** Records the base of a document when it turns unsaved, forgets it once it is clean again. */
+  private trackBase(doc: vscode.TextDocument): void {
+    const ref = parseItemUri(doc.uri);
+    const e = ref && this.entries.get(itemKey(ref));
+    if (!ref || !e) return;
+    if (!doc.isDirty) return this.setBase(doc.uri, undefined);
+    // Kept from an earlier session (the document came back unsaved) or already recorded in this one.
+    const have = this.pendingBase(doc.uri);
+    if (have && (have.session === SESSION || e.restored.has(ref.part))) return;
+    this.setBase(doc.uri, { text: partText(e.loaded, ref.part), modified: e.loadedModified[ref.part] ?? e.remote.modified?.getTime() ?? 0, session: SESSION });
   }
 
   private setLoaded(e: Entry, part: PartKind, from: EmailParts, modified: Date | undefined): void {
@@ -235,6 +306,7 @@ export class ItemFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
     void options;
     const key = itemKey(ref);
     const e = this.entries.get(key) ?? (await this.entry(ref, true));
+    this.restoreBase(uri, e, ref);
     const text = decoder.decode(content);
     const mine: EmailParts = { ...e.loaded };
     if (ref.part === 'settings') {
@@ -357,6 +429,7 @@ export class ItemFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
           loaded: outcome.parts,
           loadedModified: Object.fromEntries(PARTS.map((p) => [p, copy.modified?.getTime() ?? 0])),
           fetchedAt: Date.now(),
+          restored: new Set(),
         };
         this.entries.set(copyEntry.key, copyEntry);
         this.saved.fire({ profileId: e.profileId, listId: e.listId, email: copy, replacedId: e.itemId });
@@ -382,7 +455,9 @@ export class ItemFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
     e.parts = parts;
     e.fetchedAt = Date.now();
     this.setLoaded(e, ref.part, parts, email.modified);
+    e.restored.delete(ref.part);
     this.conflicts.delete(uri.toString());
+    this.setBase(uri, undefined);
     const events: vscode.FileChangeEvent[] = [];
     for (const d of vscode.workspace.textDocuments) {
       const r = d.uri.scheme === DOCUMENT_SCHEME ? parseItemUri(d.uri) : undefined;
@@ -519,6 +594,8 @@ export class ItemFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
   private closed(doc: vscode.TextDocument): void {
     if (doc.uri.scheme !== DOCUMENT_SCHEME) return;
     this.diagnostics.delete(doc.uri);
+    // Closed (saved, or changes dropped): no base to keep. Shutting down closes nothing, so hot exit keeps it.
+    this.setBase(doc.uri, undefined);
     const r = parseItemUri(doc.uri);
     if (!r) return;
     const key = itemKey(r);
