@@ -180,6 +180,30 @@ describe('e2e: edit and save library emails', function () {
     await w.screenshot('took Ongage version');
   });
 
+  it('a failed save (5xx, a dropped connection) keeps my text unsaved with what to do; saving again stores it', async () => {
+    const faults = (body: Record<string, unknown> | null) =>
+      fetch(`${sandbox().url}/__sandbox/faults`, body ? { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } : { method: 'DELETE' });
+    await focusEditor();
+    await w.typeInEditor('<!-- after a failure -->');
+    const before = (await serverEmail(sandbox().url, BIRTHDAY)).content_html;
+    for (const fault of [{ next5xx: 20 }, { dropNext: 20 }]) {
+      await faults({ ...fault, method: 'PUT', path: `/emails/${BIRTHDAY}` });
+      await save();
+      const msg = await w.waitForNotification(/Not saved to Ongage/, 30000);
+      assert.match(msg, /Your changes are kept in the editor; save again \(Ctrl\+S\) to retry/);
+      assert.ok(await isDirty(), 'still unsaved');
+      assert.match(await w.editorText(), /<!-- after a failure -->/);
+      assert.strictEqual((await serverEmail(sandbox().url, BIRTHDAY)).content_html, before, 'nothing written');
+      await w.screenshot(`failed save ${Object.keys(fault)[0]}`);
+      await faults(null);
+      await w.page.keyboard.press('Escape');
+    }
+    await focusEditor();
+    await save();
+    await until('the retry on the sandbox', async () => (await serverEmail(sandbox().url, BIRTHDAY)).content_html.startsWith('<!-- after a failure -->'));
+    await until('the editor to turn clean', async () => !(await isDirty()));
+  });
+
   it('an email of a launched campaign: Ongage stores a copy, and the editor moves to it', async () => {
     const launched = await serverEmail(sandbox().url, SEED_IDS.emails.launched);
     await startCommand(w, 'Ongage: Filter Library…');
