@@ -4,6 +4,7 @@ import type { ConnectionProfile } from '../../core/accounts/connections';
 import type { OngageClient } from '../../core/api/client';
 import type { DynamicFields, EspConnection, Mailing, SendResult, TransactionalCampaign } from '../../core/api/types';
 import { parseSamplesText, SAMPLES_PATH } from '../../core/fields/samples';
+import { composeHtml } from '../../core/render/compose';
 import { checkGuards, loadSendConfig, type SendGuards } from '../../core/send/guards';
 import { appendSendLog, lastRecordFor, repeatWarning, SEND_LOG_PATH, type SendRecord } from '../../core/send/log';
 import { checkAllowlistEntry } from '../../core/send/recipients';
@@ -112,10 +113,12 @@ export class SendCommands implements vscode.Disposable {
 
     let esp: EspConnection | undefined;
     let recipients: string[] | undefined;
-    if (again && last && last.via === prepared.via) {
+    if (again && last) {
+      // The same people through the same connection; a connection that cannot carry this kind of send (the last test
+      // went out as embedded content, this one as the stored email, or back) is asked for once.
       const all = await this.espConnections(client, source.listId, purpose);
-      esp = all.find((c) => c.id === last.espConnectionId);
-      if (!esp) throw new Error(`The sending connection of the last test (${last.espConnectionId}) is no longer active. Run "Ongage: Send Test…" to choose another.`);
+      esp = all.find((c) => c.id === last.espConnectionId) ?? (await this.pickConnection(client, source, purpose));
+      if (!esp) return;
       recipients = last.recipients;
     } else {
       esp = await this.pickConnection(client, source, purpose);
@@ -302,8 +305,8 @@ export class SendCommands implements vscode.Disposable {
       if (!message) return undefined;
       return { via: 'embed', source, html: source.doc.getText(), message };
     }
-    const doc = source.doc;
-    if (!doc?.isDirty) return { via: 'mailing', source };
+    const dirty = source.parts.filter((p) => p.isDirty);
+    if (dirty.length === 0) return { via: 'mailing', source };
     const choice =
       lastVia === 'embed'
         ? 'Send What I See'
@@ -319,13 +322,22 @@ export class SendCommands implements vscode.Disposable {
             'Send What I See',
           );
     if (choice === 'Save and Send') {
-      const saved = await doc.save();
-      if (!saved || doc.isDirty) throw new Error(`"${source.name}" was not saved, so nothing was sent. Save it (or choose "Send What I See") and try again.`);
+      for (const doc of dirty) {
+        const saved = await doc.save();
+        if (!saved || doc.isDirty) {
+          throw new Error(`"${source.name}" was not saved (${path.posix.basename(doc.uri.path)}), so nothing was sent. Save it, or choose "Send What I See", and try again.`);
+        }
+      }
       return { via: 'mailing', source };
     }
     if (choice === 'Send What I See') {
       const message = await embedMessageForStored(this.d.pool, source);
-      return { via: 'embed', source, html: doc.getText(), message };
+      const body = await this.d.documents.htmlOf({ profileId: source.profile.id, listId: source.listId, itemId: source.emailId, part: 'html' });
+      // Embedded content has no header or footer template of its own: compose them in, as the preview shows them.
+      const uri = (source.doc ?? source.parts[0]).uri.toString();
+      const t = await this.d.documents.composed(uri);
+      if (t.errors.length) throw new Error(`${t.errors.map((e) => `The ${e.which} template ${e.id} could not be read (${e.message}).`).join(' ')} Nothing was sent.`);
+      return { via: 'embed', source, html: composeHtml(body, t.header?.html ?? null, t.footer?.html ?? null), message };
     }
     return undefined;
   }

@@ -5,13 +5,23 @@ import { emptySettings, parseSettings, PART_SUFFIX, type EmailSettings } from '.
 import { parseRecipients } from '../../core/send/recipients';
 import type { ClientPool } from '../accounts/clients';
 import type { ConnectionManager } from '../accounts/connectionManager';
-import { DOCUMENT_SCHEME, parseItemUri, type ItemDocumentProvider } from '../documents/itemDocuments';
+import { DOCUMENT_SCHEME, PARTS, parseItemUri, type ItemDocumentProvider } from '../documents/itemDocuments';
 import type { LibraryTreeProvider } from '../tree/libraryTree';
 import type { LibraryNode } from '../tree/nodes';
 
 /** What a send command was asked to send: a library email (maybe open, maybe edited), or a workspace file. */
 export type SendSource =
-  | { kind: 'stored'; profile: ConnectionProfile; listId: number; emailId: number; name: string; doc?: vscode.TextDocument }
+  | {
+      kind: 'stored';
+      profile: ConnectionProfile;
+      listId: number;
+      emailId: number;
+      name: string;
+      /** The item's HTML part, when open. */
+      doc?: vscode.TextDocument;
+      /** Every part of the item open in an editor (HTML, plain text, settings). */
+      parts: vscode.TextDocument[];
+    }
   | { kind: 'file'; profile: ConnectionProfile; listId: number; name: string; doc: vscode.TextDocument };
 
 /** Arguments the commands accept: a URI (editor title), a Library row, the preview's request, or nothing. */
@@ -46,11 +56,8 @@ export async function resolveSource(d: SourceDeps, arg: unknown): Promise<SendSo
       throw new Error(`"${item.name}" is a ${item.type === 'folder' ? 'folder' : 'template'}; only emails can be sent. Choose an email in the Library view.`);
     }
     const profile = d.connections.get(n.profile.id) ?? n.profile;
-    const open = vscode.workspace.textDocuments.find((t) => {
-      const r = t.uri.scheme === DOCUMENT_SCHEME ? parseItemUri(t.uri) : undefined;
-      return r && r.profileId === profile.id && r.listId === n.listId && r.itemId === n.itemId;
-    });
-    return { kind: 'stored', profile, listId: n.listId, emailId: n.itemId, name: item?.name ?? `email ${n.itemId}`, doc: open };
+    const parts = openParts(d, profile.id, n.listId, n.itemId);
+    return { kind: 'stored', profile, listId: n.listId, emailId: n.itemId, name: item?.name ?? `email ${n.itemId}`, doc: parts.html, parts: parts.all };
   }
   let uri: vscode.Uri | undefined;
   if (arg instanceof vscode.Uri) uri = arg;
@@ -65,7 +72,9 @@ export async function resolveSource(d: SourceDeps, arg: unknown): Promise<SendSo
     const profile = d.connections.get(ref.profileId);
     if (!profile) throw new Error('The connection of this email was signed out. Sign in again and reopen it from the Library view.');
     const meta = d.documents.meta(doc.uri.toString());
-    return { kind: 'stored', profile, listId: ref.listId, emailId: ref.itemId, name: meta?.name ?? path.posix.basename(doc.uri.path, '.html'), doc };
+    const parts = openParts(d, profile.id, ref.listId, ref.itemId);
+    const name = meta?.name ?? path.posix.basename(doc.uri.path).replace(/(\.ongage\.json|\.ongage\.txt|\.html)$/, '');
+    return { kind: 'stored', profile, listId: ref.listId, emailId: ref.itemId, name, doc: parts.html, parts: parts.all };
   }
   if (doc.languageId !== 'html') {
     throw new Error(`${path.posix.basename(doc.uri.path)} is not an HTML email. Open the email's HTML (or a library item) and send from there.`);
@@ -76,6 +85,11 @@ export async function resolveSource(d: SourceDeps, arg: unknown): Promise<SendSo
   const listId = profile.listId ?? lists[0]?.id;
   if (listId === undefined) throw new Error(`The account "${profile.name}" has no lists; create one in Ongage first.`);
   return { kind: 'file', profile, listId, name: path.posix.basename(doc.uri.path), doc };
+}
+
+function openParts(d: SourceDeps, profileId: string, listId: number, itemId: number): { html?: vscode.TextDocument; all: vscode.TextDocument[] } {
+  const all = PARTS.map((p) => d.documents.openDocument(profileId, listId, itemId, p)).filter((x): x is vscode.TextDocument => !!x);
+  return { html: d.documents.openDocument(profileId, listId, itemId, 'html'), all };
 }
 
 /** Subject and From addresses for content sent through send_embed_content. */
@@ -195,6 +209,15 @@ async function askEmbedMessage(fileName: string, prefill: EmbedMessage): Promise
 
 /** Subject and From of a library email, as Ongage holds them (for sending its edited content by embed). */
 export async function embedMessageForStored(pool: ClientPool, s: Extract<SendSource, { kind: 'stored' }>): Promise<EmbedMessage> {
+  // The settings part as the editor has it (it may hold an unsaved subject), else what Ongage holds.
+  const settingsDoc = s.parts.find((p) => parseItemUri(p.uri)?.part === 'settings');
+  if (settingsDoc) {
+    const r = parseSettings(settingsDoc.getText(), emptySettings(s.name));
+    if (!r.ok) throw new Error(`The settings of "${s.name}" have a problem: ${r.problems.map((p) => `${p.line ? `line ${p.line}: ` : ''}${p.message}`).join(' ')} Nothing was sent.`);
+    const a = firstAddress(r.settings);
+    if (!a) throw new Error(`The settings of "${s.name}" have no From address (fromName and fromAddress). Add one; nothing was sent.`);
+    return { subject: r.settings.subject, fromName: a.fromName, fromAddress: a.fromAddress, replyAddress: a.replyAddress || a.fromAddress };
+  }
   const client = await pool.client(s.profile);
   const email = await client.getEmail(s.emailId, { listId: s.listId });
   const a = (email.addresses ?? []).find((x) => x.fromName && x.fromAddress);
