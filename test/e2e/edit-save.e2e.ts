@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as env from './harness/env';
 import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
-import { SANDBOX_AUTH, sandboxEmail, startCommand, until } from './harness/journey';
+import { SANDBOX_AUTH, answer, sandboxEmail, startCommand, until } from './harness/journey';
 import { SEED_IDS } from '../../sandbox/seed';
 
 const LIST = SEED_IDS.lists.newsletter;
@@ -202,6 +202,19 @@ describe('e2e: edit and save library emails', function () {
     await save();
     await until('the retry on the sandbox', async () => (await serverEmail(sandbox().url, BIRTHDAY)).content_html.startsWith('<!-- after a failure -->'));
     await until('the editor to turn clean', async () => !(await isDirty()));
+  });
+
+  it('a rename in the tree shows in the open settings', async () => {
+    await w.clickTreeItem('Birthday greeting (2026)');
+    await env.delay(400);
+    await w.page.keyboard.press('F2');
+    await answer(w, /Rename "Birthday greeting \(2026\)"/, 'Birthday greeting (final)');
+    await w.waitForTreeItem('Birthday greeting (final)');
+    await w.runCommand('Ongage: Open Settings');
+    await until('the settings editor', async () => (await activeTab().getAttribute('aria-label'))?.includes('.ongage.json'));
+    await until('the new name in the settings', async () => /"name": "Birthday greeting \(final\)"/.test(await w.editorText()));
+    assert.ok(!(await isDirty()));
+    await w.screenshot('settings follow the rename');
   });
 
   it('an email of a launched campaign: Ongage stores a copy, and the editor moves to it', async () => {

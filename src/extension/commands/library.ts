@@ -167,6 +167,8 @@ export function registerLibraryCommands(d: Deps): void {
     const lib = await tree.library(n.profile, n.listId);
     await lib.rename(item.id, name.trim());
     tree.repaint(n);
+    // Its open settings (and the preview's name) follow, unless they hold unsaved changes of their own.
+    void documents.refresh(n.profile.id, n.listId, item.id).catch((e) => log.warn(`Re-reading item ${item.id} after the rename: ${String(e)}`));
   });
 
   /** Moves items (from drag and drop or the Move command) into a folder of the same list. */

@@ -209,12 +209,15 @@ export class ItemFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
       throw this.readError(uri, err);
     });
     this.restoreBase(uri, e, ref);
-    // What the document was read with: VS Code's own "newer on disk" check never fires; saves check Ongage themselves.
-    const text = partText(e.loadedModified[ref.part] !== undefined ? e.loaded : e.parts, ref.part);
+    // An unsaved document: what it was read with, so VS Code's own "newer on disk" check never fires (saves check
+    // Ongage themselves). Otherwise Ongage's latest known version, so a clean document re-reads when it changed.
+    const dirty = vscode.workspace.textDocuments.some((d) => d.isDirty && d.uri.toString() === uri.toString());
+    const held = dirty && e.loadedModified[ref.part] !== undefined;
+    const text = partText(held ? e.loaded : e.parts, ref.part);
     return {
       type: vscode.FileType.File,
       ctime: e.remote.created?.getTime() ?? 0,
-      mtime: e.loadedModified[ref.part] ?? e.remote.modified?.getTime() ?? 0,
+      mtime: (held ? e.loadedModified[ref.part] : undefined) ?? e.remote.modified?.getTime() ?? 0,
       size: encoder.encode(text).byteLength,
     };
   }
@@ -601,6 +604,29 @@ export class ItemFileSystem implements vscode.FileSystemProvider, vscode.TextDoc
     const key = itemKey(r);
     const open = vscode.workspace.textDocuments.some((d) => d !== doc && d.uri.scheme === DOCUMENT_SCHEME && parseItemUri(d.uri) && itemKey(parseItemUri(d.uri)!) === key);
     if (!open) this.entries.delete(key);
+  }
+
+  /**
+   * Re-reads an item changed outside its editors (renamed in the tree): clean documents of it are re-read, and
+   * the preview follows; an unsaved document keeps its text and base, so its save still sees the change.
+   */
+  async refresh(profileId: string, listId: number, itemId: number): Promise<void> {
+    const key = itemKey({ profileId, listId, itemId });
+    const e = this.entries.get(key);
+    if (!e) return;
+    e.fetchedAt = 0;
+    const clean = vscode.workspace.textDocuments.filter((d) => {
+      const r = d.uri.scheme === DOCUMENT_SCHEME ? parseItemUri(d.uri) : undefined;
+      return !!r && itemKey(r) === key && !d.isDirty;
+    });
+    if (this.hasDirty(key)) {
+      const client = await this.clientFor(profileId);
+      e.remote = await client.getEmail(itemId, { listId });
+      e.parts = partsOf(e.remote);
+      e.fetchedAt = Date.now();
+    }
+    if (clean.length) this.fileChanged.fire(clean.map((d) => ({ type: vscode.FileChangeType.Changed, uri: d.uri })));
+    this.templatesLoaded.fire();
   }
 
   /** The document of a part of this item already open (under whatever name it was opened), if any. */
