@@ -155,9 +155,16 @@ export async function readRemote(
   listId: number,
   rootId: number,
   needContent: (e: Email) => boolean,
-  opts: { signal?: AbortSignal; onProgress?: (loaded: number, total?: number) => void } = {},
+  opts: {
+    signal?: AbortSignal;
+    onProgress?: (loaded: number, total?: number) => void;
+    /** Each page's items in page order (pages arrive in any order; later ones wait for earlier ones). */
+    onItems?: (items: Email[]) => void;
+  } = {},
 ): Promise<RemoteSnapshot> {
   let loaded = 0;
+  const early = new Map<number, Email[]>();
+  let nextPage = 1;
   const all = await client.listAllEmails(
     { listId },
     {
@@ -166,6 +173,13 @@ export async function readRemote(
       onPage: (p) => {
         loaded += p.items.length;
         opts.onProgress?.(loaded, p.total);
+        if (!opts.onItems) return;
+        early.set(p.page, p.items);
+        while (early.has(nextPage)) {
+          const items = early.get(nextPage) as Email[];
+          early.delete(nextPage++);
+          opts.onItems(items);
+        }
       },
     },
   );

@@ -29,6 +29,8 @@ export class FakeLibrary {
   calls = { list: 0, get: 0, create: 0, update: 0, delete: 0 };
   /** Leave content out of listings (as some Ongage answers do). */
   listingWithoutContent = false;
+  /** Fail the listing after this many pages arrived (a reset in the middle of a pull). */
+  failListingAfterPages: number | undefined;
   private nextId = 9000;
   private clock = Date.UTC(2026, 1, 1);
 
@@ -54,9 +56,20 @@ export class FakeLibrary {
   client(): OngageClient {
     const lib = this;
     const c = {
-      async listAllEmails(): Promise<Email[]> {
+      async listAllEmails(_filter: unknown, opts: { onPage?: (p: { items: Email[]; page: number; pageSize: number; total?: number }) => void } = {}): Promise<Email[]> {
         lib.calls.list++;
-        return [...lib.items.values()].map((e) => (lib.listingWithoutContent ? { ...e, contentHtml: undefined, contentText: undefined } : { ...e }));
+        const all = [...lib.items.values()].map((e) => (lib.listingWithoutContent ? { ...e, contentHtml: undefined, contentText: undefined } : { ...e }));
+        // Pages of 3, the second arriving first (as concurrent pages do).
+        const pages: Email[][] = [];
+        for (let i = 0; i < all.length; i += 3) pages.push(all.slice(i, i + 3));
+        const order = pages.map((_, i) => i);
+        if (order.length > 1) [order[0], order[1]] = [order[1], order[0]];
+        let n = 0;
+        for (const i of order) {
+          if (lib.failListingAfterPages !== undefined && n++ >= lib.failListingAfterPages) throw new Error('The connection was reset while listing the library.');
+          opts.onPage?.({ items: pages[i], page: i + 1, pageSize: 3, total: all.length });
+        }
+        return all;
       },
       async getEmail(id: number): Promise<Email> {
         lib.calls.get++;

@@ -149,6 +149,18 @@ describe('sync: pull, status, push (in-memory library)', () => {
     assert.ok(s.entries.every((e) => e.state === 'unchanged'), states(s).join('\n'));
   });
 
+  it('a listing that fails half way leaves no files behind (they would look like new local items)', async () => {
+    lib.failListingAfterPages = 2;
+    await assert.rejects(pullToFolder({ client: lib.client(), dir, listId: 10, connectionName: 'c' }), /reset while listing/);
+    const left = fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.html'));
+    assert.deepEqual(left, []);
+    assert.equal(await readManifest(dir), undefined);
+    lib.failListingAfterPages = undefined;
+    const r = await pullToFolder({ client: lib.client(), dir, listId: 10, connectionName: 'c' });
+    assert.equal(r.added.length, 5);
+    assert.ok(fs.existsSync(path.join(dir, 'Welcome.html')));
+  });
+
   it('reads items one by one when the listing leaves content out', async () => {
     lib.listingWithoutContent = true;
     await pullToFolder({ client: lib.client(), dir, listId: 10, connectionName: 'c' });
