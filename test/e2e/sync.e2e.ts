@@ -87,4 +87,38 @@ describe('e2e: pull to a folder, edit, push', function () {
     await env.delay(300);
     assert.ok(!(await scmRow('Changed in Ongage').isVisible()));
   });
+
+  it('both sides changed: shown under Conflicts; Merge shows the merged result, then Push sends it', async () => {
+    const file = path.join(w.folder, FILE);
+    // Here: a change at the top of the HTML. In Ongage: a new subject. They merge cleanly.
+    fs.writeFileSync(file, `<!-- second edit -->\n${fs.readFileSync(file, 'utf8')}`);
+    const res = await fetch(`${sandbox().url}/${LIST}/api/emails/${SEED_IDS.emails.birthday}`, {
+      method: 'PUT',
+      headers: { ...SANDBOX_AUTH, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ subject: 'Subject from the web app' }),
+    });
+    assert.strictEqual(res.status, 200);
+    await w.runCommand('Ongage: Compare with Ongage');
+    await w.openView('Source Control');
+    await scmRow('Conflicts').waitFor({ state: 'visible', timeout: 20000 });
+    const row = scmRow('Birthday greeting.html');
+    await row.hover();
+    await w.screenshot('conflict');
+    await row.locator('.action-label[aria-label="Merge"]').click();
+    const dialog = w.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible' });
+    assert.match(await dialog.innerText(), /"Birthday greeting" merges cleanly\. Apply the merge to your files\?/);
+    await until('the merge diff', async () => (await w.editorTabs()).some((t) => t.includes('(workspace) ↔ (merged with Ongage)')));
+    await w.screenshot('merge shown before it is applied');
+    await dialog.locator('.monaco-button', { hasText: /^Apply Merge$/ }).click();
+    await until('the merged settings file', async () => /Subject from the web app/.test(fs.readFileSync(file.replace(/\.html$/, '.ongage.json'), 'utf8')));
+    assert.match(fs.readFileSync(file, 'utf8'), /^<!-- second edit -->/);
+    await until('the merge diff to close', async () => !(await w.editorTabs()).some((t) => t.includes('(merged with Ongage)')));
+    await scmRow('Changed locally').waitFor({ state: 'visible', timeout: 20000 });
+    await w.runCommand('Ongage: Push to Ongage');
+    await w.waitForNotification(/Pushed to Ongage: 1 saved\./, 30000);
+    const after = (await sandboxEmail(sandbox().url, LIST, SEED_IDS.emails.birthday)).email!;
+    assert.match(after.content_html, /^<!-- second edit -->/);
+    assert.strictEqual(after.subject, 'Subject from the web app');
+  });
 });

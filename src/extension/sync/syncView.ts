@@ -257,8 +257,18 @@ export class SyncController implements vscode.Disposable, vscode.TextDocumentCon
     return this.d.pool.client(profile);
   }
 
-  /** Ongage's version of one part, for the left side of a diff. */
+  private readonly merged = new Map<string, string>();
+
+  private async closeTabsOf(uri: vscode.Uri): Promise<void> {
+    const key = uri.toString();
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => (t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === key) || (t.input instanceof vscode.TabInputText && t.input.uri.toString() === key));
+    if (tabs.length) await vscode.window.tabGroups.close(tabs);
+  }
+
+  /** Ongage's version of one part (the left side of a diff), or a merge being shown. */
   provideTextDocumentContent(uri: vscode.Uri): string {
+    const merged = this.merged.get(uri.toString());
+    if (merged !== undefined) return merged;
     const folder = this.folderOf(uri);
     const [, id, part] = uri.path.split('/');
     const e = folder?.status?.entries.find((x) => x.id === Number(id));
@@ -416,9 +426,14 @@ export class SyncController implements vscode.Disposable, vscode.TextDocumentCon
     const kind = PART_OF_FILE.find((p) => partText(m.parts, p.kind) !== partText(e.local!, p.kind))?.kind ?? 'html';
     const fileKey = kind === 'html' ? 'html' : kind === 'text' ? 'text' : 'settings';
     const file = path.basename(e.files![fileKey]);
-    const merged = await vscode.workspace.openTextDocument({ content: partText(m.parts, kind), language: kind === 'html' ? 'html' : kind === 'settings' ? 'json' : 'plaintext' });
-    await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(path.join(folder.dir, ...e.files![fileKey].split('/'))), merged.uri, `${file} (workspace) ↔ (merged with Ongage)`);
+    // The merged text as a read-only document of this provider (nothing to save or discard afterwards).
+    const mergedUri = vscode.Uri.from({ scheme: REMOTE_SCHEME, path: `/merged/${e.id}/${kind}/${file}`, query: new URLSearchParams({ dir: folder.dir }).toString() });
+    this.merged.set(mergedUri.toString(), partText(m.parts, kind));
+    this.changed.fire(mergedUri);
+    await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(path.join(folder.dir, ...e.files![fileKey].split('/'))), mergedUri, `${file} (workspace) ↔ (merged with Ongage)`);
     const ok = await vscode.window.showInformationMessage(`"${e.name}" merges cleanly. Apply the merge to your files? (Push then sends it.)`, { modal: true, detail: 'The diff shows your file and the merged result.' }, 'Apply Merge');
+    await this.closeTabsOf(mergedUri);
+    this.merged.delete(mergedUri.toString());
     if (ok !== 'Apply Merge') return;
     await folder.serial(() => applyMerged(folder.dir, status, e, m.parts));
     await folder.refresh().catch(() => undefined);
