@@ -27,12 +27,29 @@ const SAMPLES = JSON.stringify(
   2,
 );
 
+const RECEIPT = `<!DOCTYPE html>
+<html><head><title>Receipt</title></head>
+<body><p>Hi {{first_name:there}}, thanks for order {{order_id}} ({{total}} EUR).</p></body></html>
+`;
+const RECEIPT_SETTINGS = JSON.stringify({
+  name: 'receipt',
+  subject: 'Your receipt {{order_id}}',
+  addresses: [{ fromName: 'Harbor & Pine', fromAddress: 'orders@harborandpine.example', replyAddress: 'help@harborandpine.example' }],
+});
+
 describe('e2e: transactional sends', function () {
   const sandbox = useSandbox('send-transactional');
   const wb = useWorkbench(() => ({
     name: 'send-transactional',
     settings: { 'ongage.sandbox.url': sandbox().url, 'ongage.sandbox.autoConnect': true },
-    files: { '.ongage/samples.json': SAMPLES },
+    files: {
+      '.ongage/samples.json': SAMPLES,
+      // The workspace keeps its sends inside example.com.
+      '.ongage/sends.json': JSON.stringify({ allowlist: ['@example.com'] }),
+      'receipt.html': RECEIPT,
+      'receipt.ongage.json': RECEIPT_SETTINGS,
+      'values/receipt.json': JSON.stringify({ order_id: 'A-1042', total: '49.90' }),
+    },
   }));
   let w: Workbench;
   const quickInput = () => w.page.locator('.quick-input-widget');
@@ -93,5 +110,46 @@ describe('e2e: transactional sends', function () {
       assert.notStrictEqual(i.message_id, null, 'the stored email was not sent by message_id');
     }
     await w.screenshot('sent');
+  });
+
+  it('sends a workspace file as embedded content with values from a JSON file, inside the workspace allowlist', async () => {
+    const before = (await outbox()).length;
+    await w.openFile('receipt.html');
+    await w.runCommand('Ongage: Send Transactional…', { opensInput: true });
+    await quickInput().locator('.quick-input-title', { hasText: /receipt\.html.*as a transactional message/ }).waitFor({ state: 'visible' });
+    const input = quickInput().locator('input.input').first();
+    // Outside the workspace's .ongage/sends.json allowlist: named while typing, and Enter does not send.
+    await input.fill('eve@elsewhere.example');
+    const problem = quickInput().locator('.quick-input-list .monaco-list-row', { hasText: /outside the sends allowlist/ }).first();
+    await problem.waitFor({ state: 'visible' });
+    assert.match(await problem.innerText(), /sends\.json.*eve@elsewhere\.example/);
+    await w.screenshot('workspace allowlist');
+    await input.fill('jane.doe@example.com');
+    await w.page.keyboard.press('Enter');
+    const fromFile = quickInput().locator('.quick-input-list .monaco-list-row', { hasText: 'From a JSON file…' });
+    await fromFile.waitFor({ state: 'visible' });
+    await fromFile.click();
+    // The browser workbench's own file dialog: type the path.
+    await quickInput().locator('input.input').first().waitFor({ state: 'visible' });
+    await w.page.waitForTimeout(500);
+    await quickInput().locator('input.input').first().fill(`${w.folder}/values/receipt.json`);
+    await w.page.waitForTimeout(500);
+    await quickInput().locator('.monaco-button', { hasText: 'Use These Values' }).click();
+    const status = quickInput().locator('.quick-input-list .monaco-list-row', { hasText: 'Check the contact status' });
+    await status.waitFor({ state: 'visible' });
+    await w.page.keyboard.press('Enter');
+    const dialog = w.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 20000 });
+    const summary = await dialog.innerText();
+    assert.match(summary, /jane\.doe@example\.com → order_id: A-1042, total: 49\.90/);
+    assert.match(summary, /Content: what the editor holds/);
+    await dialog.locator('.monaco-button', { hasText: /^Send$/ }).click();
+    await w.waitForNotification(/Sent the transactional send of "receipt\.html" to jane\.doe@example\.com/, 30000);
+    const sent = (await outbox()).slice(before);
+    assert.strictEqual(sent.length, 1);
+    assert.strictEqual(sent[0].message_id, null);
+    assert.strictEqual(sent[0].subject, 'Your receipt A-1042');
+    assert.match(sent[0].html, /Hi Jane, thanks for order A-1042 \(49\.90 EUR\)/);
+    await w.screenshot('receipt sent');
   });
 });

@@ -123,7 +123,7 @@ export class SendCommands implements vscode.Disposable {
     } else {
       esp = await this.pickConnection(client, source, purpose);
       if (!esp) return;
-      recipients = await this.askRecipients(source, esp, `Send a test of "${source.name}"`);
+      recipients = await this.askRecipients(source, esp, `Send a test of "${source.name}"`, await this.guardsFor(source, esp));
       if (!recipients) return;
     }
 
@@ -209,9 +209,9 @@ export class SendCommands implements vscode.Disposable {
     if (!campaign) return;
     const esp = await this.pickConnection(client, source, 'transactional', campaign.espConnectionId);
     if (!esp) return;
-    const recipients = await this.askRecipients(source, esp, `Send "${source.name}" as a transactional message`);
-    if (!recipients) return;
     const guards = await this.guardsFor(source, esp);
+    const recipients = await this.askRecipients(source, esp, `Send "${source.name}" as a transactional message`, guards);
+    if (!recipients) return;
     if (!(await this.passGuards(recipients, guards))) return;
 
     const fields = await this.pickFields(source, recipients);
@@ -380,15 +380,15 @@ export class SendCommands implements vscode.Disposable {
     return `${source.profile.id}/${esp.id}`;
   }
 
-  private async askRecipients(source: SendSource, esp: EspConnection, title: string): Promise<string[] | undefined> {
+  /** The recipients picker; an address outside an allowlist is named in it while typing, before anything is sent. */
+  private async askRecipients(source: SendSource, esp: EspConnection, title: string, guards: Guardrails): Promise<string[] | undefined> {
     const recent = this.recent.get(this.recentKey(source, esp));
     const last = this.lastTests()[sourceKey(source)];
-    const allow = this.settingAllowlist(source.profile, esp);
     return pickRecipients({
       title,
       recent,
       checked: last && last.espConnectionId === esp.id ? last.recipients : [],
-      check: (addresses) => (allow?.list.length ? checkGuards(addresses, { allowlist: allow.list, allowlistSource: allow.source }).refused : undefined),
+      check: (addresses) => guards.all.map((g) => (g.allowlist?.length ? checkGuards(addresses, g).refused : undefined)).find((r) => r !== undefined),
     });
   }
 
