@@ -105,6 +105,12 @@ describe('e2e: test sends', function () {
       assert.strictEqual(i.esp_connection_id, SEED_IDS.connections.marketing);
     }
     await w.screenshot('sent');
+    // Check Again reads the campaign back (GET /api/mailings/<id>) and says its status again.
+    const reads = async () => ((await (await fetch(`${sandbox().url}/__sandbox/stats`)).json()) as { byRoute: Record<string, number> }).byRoute['GET /api/mailings/:id'] ?? 0;
+    const before = await reads();
+    await w.page.locator('.notifications-toasts .notification-list-item', { hasText: /Sent the test of "Getting started: day 2"/ }).first().locator('.monaco-button', { hasText: 'Check Again' }).click();
+    await until('the campaign read back', async () => (await reads()) === before + 1);
+    await w.waitForNotification(/Sent the test of "Getting started: day 2" to ada@example\.com, bob@example\.com: campaign \d+, Completed\./);
   });
 
   it('becomes Send Test Again, which repeats the test in one click', async () => {
