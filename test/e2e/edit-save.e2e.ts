@@ -217,14 +217,34 @@ describe('e2e: edit and save library emails', function () {
     await w.screenshot('settings follow the rename');
   });
 
-  it('an email of a launched campaign: Ongage stores a copy, and the editor moves to it', async () => {
-    const launched = await serverEmail(sandbox().url, SEED_IDS.emails.launched);
+  it('an email of a launched campaign: Ongage stores a copy; Overwrite the Original replaces the original, Keep the Copy moves the editor to the copy', async () => {
+    const named = async (n: string) => {
+      const res = await fetch(`${sandbox().url}/${LIST}/api/emails?page_size=500`, { headers: SANDBOX_AUTH });
+      return ((await res.json()) as { payload: Array<{ id: string; name: string }> }).payload.filter((e) => e.name === n);
+    };
+    let launched = await serverEmail(sandbox().url, SEED_IDS.emails.launched);
     await startCommand(w, 'Ongage: Filter Library…');
     await w.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Filter the Ongage library' }).waitFor();
     await w.page.locator('.quick-input-widget input.input').first().fill(launched.name);
     await w.page.keyboard.press('Enter');
     await w.clickTreeItem(launched.name);
     await until('its editor', async () => (await w.editorTabs()).some((t) => t.includes(`${launched.name}.html`)));
+    // First: overwrite the original (after the explicit confirmation); the copy Ongage stored goes.
+    await focusEditor();
+    await w.typeInEditor('<!-- corrected -->');
+    await save();
+    await dialog().waitFor({ state: 'visible' });
+    assert.match(await dialog().innerText(), /stored your changes as a copy/);
+    await dialog().locator('.monaco-button', { hasText: /^Overwrite the Original…$/ }).click();
+    await until('the confirmation', async () => /Overwrite email \d+, which a launched campaign uses\?/.test(await dialog().innerText().catch(() => '')));
+    await w.screenshot('overwrite the original: confirmation');
+    await dialog().locator('.monaco-button', { hasText: /^Overwrite$/ }).click();
+    await until('the original overwritten', async () => (await serverEmail(sandbox().url, SEED_IDS.emails.launched)).content_html.startsWith('<!-- corrected -->'));
+    await until('the copy deleted: one item of that name', async () => (await named(launched.name)).length === 1);
+    await until('the editor to turn clean', async () => !(await isDirty()));
+    await until('one row of that name', async () => (await w.treeRows()).filter((r) => r.label === launched.name).length === 1);
+    launched = await serverEmail(sandbox().url, SEED_IDS.emails.launched);
+    // Then: keep the copy.
     await focusEditor();
     await w.typeInEditor('<!-- for the next campaign -->');
     await save();
@@ -232,11 +252,7 @@ describe('e2e: edit and save library emails', function () {
     assert.match(await dialog().innerText(), /stored your changes as a copy/);
     await w.screenshot('copy dialog');
     await dialog().locator('.monaco-button', { hasText: /^Keep the Copy$/ }).click();
-    const copy = await until('the copy on the sandbox', async () => {
-      const res = await fetch(`${sandbox().url}/${LIST}/api/emails?page_size=500`, { headers: SANDBOX_AUTH });
-      const all = ((await res.json()) as { payload: Array<{ id: string; name: string }> }).payload;
-      return all.find((e) => e.name === launched.name && Number(e.id) !== SEED_IDS.emails.launched);
-    });
+    const copy = await until('the copy on the sandbox', async () => (await named(launched.name)).find((e) => Number(e.id) !== SEED_IDS.emails.launched));
     copyId = Number(copy.id);
     assert.ok((await serverEmail(sandbox().url, copyId)).content_html.startsWith('<!-- for the next campaign -->'));
     assert.strictEqual((await serverEmail(sandbox().url, SEED_IDS.emails.launched)).content_html, launched.content_html, 'the original is untouched');
