@@ -72,8 +72,8 @@ export function removeParts(dir: string, files: PartPaths): void {
   for (const f of Object.values(files)) fs.rmSync(absPath(dir, f), { force: true });
 }
 
-export function manifestItemOf(e: Email & { type: ManifestItem['type'] }, m: Pick<Manifest, 'list' | 'connection'>, files: PartPaths, parts: EmailParts): ManifestItem {
-  return { id: e.id, type: e.type, list: e.listId ?? m.list, connection: m.connection, name: e.name, parentId: e.parentId || 0, modified: isoOf(e.modified), hash: partsHash(parts), files };
+export function manifestItemOf(e: Email & { type: ManifestItem['type'] }, m: Pick<Manifest, 'list' | 'connection'>, files: PartPaths, parts: EmailParts, hash = partsHash(parts)): ManifestItem {
+  return { id: e.id, type: e.type, list: e.listId ?? m.list, connection: m.connection, name: e.name, parentId: e.parentId || 0, modified: isoOf(e.modified), hash, files };
 }
 
 export async function pullToFolder(o: PullOptions): Promise<PullResult> {
@@ -176,7 +176,7 @@ export async function pullToFolder(o: PullOptions): Promise<PullResult> {
 
     const result: PullResult = { dir, manifest, added: [], updated: [], removed: [], kept: [], localChanges: [], contentReads: remote.contentReads, status };
     const byId = new Map(manifest.items.map((i) => [i.id, i]));
-    const writes: Array<{ files: PartPaths; parts: EmailParts; remote: Email & { type: ManifestItem['type'] }; done?: boolean }> = [];
+    const writes: Array<{ files: PartPaths; parts: EmailParts; remote: Email & { type: ManifestItem['type'] }; done?: boolean; hash?: string }> = [];
     const removals: SyncEntry[] = [];
     const fresh: Array<{ e: SyncEntry; r: Email & { type: ManifestItem['type'] } }> = [];
     for (const e of status.entries) {
@@ -225,13 +225,13 @@ export async function pullToFolder(o: PullOptions): Promise<PullResult> {
     for (const { e, r } of fresh) {
       const s = streamed.get(r.id);
       if (s && s.remote === r) {
-        writes.push({ ...s, done: true });
+        writes.push({ ...s, done: true, hash: e.remoteHash });
         result.added.push({ ...e, files: s.files });
         continue;
       }
       const d = pathOf(r.parentId || 0) ?? '';
       const files = s?.files ?? partFiles(d, names.claimItem(d, r.name, r.id));
-      writes.push({ files, parts: partsOf(r), remote: r });
+      writes.push({ files, parts: partsOf(r), remote: r, hash: e.remoteHash });
       result.added.push({ ...e, files });
     }
 
@@ -243,7 +243,7 @@ export async function pullToFolder(o: PullOptions): Promise<PullResult> {
       for (const w of writes.slice(i, i + 100)) {
         if (!w.done) batch.push(...batchOf(w.files, w.parts));
         bases.set(w.remote.id, w.parts);
-        byId.set(w.remote.id, manifestItemOf(w.remote, manifest, w.files, w.parts));
+        byId.set(w.remote.id, manifestItemOf(w.remote, manifest, w.files, w.parts, w.hash));
       }
       writer.write(batch);
     }
