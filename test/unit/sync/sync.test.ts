@@ -281,6 +281,24 @@ describe('sync: pull, status, push (in-memory library)', () => {
     assert.deepEqual(r.added.map((e) => e.files!.html), ['Welcome (7).html']);
   });
 
+  it('deleted on one side, changed on the other: conflicts; keep mine deletes in Ongage or creates the item again', async () => {
+    await pullToFolder({ client: lib.client(), dir, listId: 10, connectionName: 'c' });
+    for (const ext of ['.html', '.ongage.txt', '.ongage.json']) fs.rmSync(path.join(dir, `Welcome${ext}`));
+    lib.touch(1, { subject: 'changed there' });
+    write('welcome (2).html', '<p>changed here</p>');
+    lib.items.delete(2);
+    const s = await computeStatus(lib.client(), dir, (await readManifest(dir))!);
+    assert.deepEqual(states(s).filter((x) => !x.startsWith('unchanged')).sort(), ['conflict:deletedHere Welcome.html', 'conflict:deletedThere welcome (2).html']);
+    assert.equal(planPush(s).deletes.length + planPush(s).updates.length, 0, 'neither is pushed by itself');
+    const r = await pushAll(s, { keepMine: s.entries.filter((e) => e.state === 'conflict') });
+    assert.equal(r.deleted.length, 1);
+    assert.equal(r.created.length, 1);
+    assert.ok(!lib.items.has(1));
+    assert.equal(r.created[0].email.contentHtml, '<p>changed here</p>');
+    const s2 = await computeStatus(lib.client(), dir, (await readManifest(dir))!);
+    assert.ok(s2.entries.every((e) => e.state === 'unchanged'), states(s2).join('\n'));
+  });
+
   it('a broken settings file is reported with its place and never pushed', async () => {
     await pullToFolder({ client: lib.client(), dir, listId: 10, connectionName: 'c' });
     write('Welcome.ongage.json', '{ "name": "Welcome", "subject": 5 }');
