@@ -121,4 +121,28 @@ describe('e2e: pull to a folder, edit, push', function () {
     assert.match(after.content_html, /^<!-- second edit -->/);
     assert.strictEqual(after.subject, 'Subject from the web app');
   });
+
+  it("Keep Theirs replaces the local file with Ongage's version after a confirmation naming it", async () => {
+    const file = path.join(w.folder, FILE);
+    fs.writeFileSync(file, '<p>a local change to throw away</p>');
+    const res = await fetch(`${sandbox().url}/${LIST}/api/emails/${SEED_IDS.emails.birthday}`, {
+      method: 'PUT',
+      headers: { ...SANDBOX_AUTH, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ content_html: '<p>the web app version</p>' }),
+    });
+    assert.strictEqual(res.status, 200);
+    await w.runCommand('Ongage: Compare with Ongage');
+    await w.openView('Source Control');
+    await scmRow('Conflicts').waitFor({ state: 'visible', timeout: 20000 });
+    const row = scmRow('Birthday greeting.html');
+    await row.hover();
+    await row.locator('.action-label[aria-label="Keep Theirs"]').click();
+    const dialog = w.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible' });
+    assert.match(await dialog.innerText(), /Replace your files with Ongage's version for "Birthday greeting"\?[\s\S]*Birthday greeting\.html \(#\d+\)/);
+    await w.screenshot('keep theirs confirmation');
+    await dialog.locator('.monaco-button', { hasText: /^Keep Theirs$/ }).click();
+    await until('the file to hold Ongage\'s version', async () => fs.readFileSync(file, 'utf8') === '<p>the web app version</p>');
+    await until('the conflict to go', async () => !(await scmRow('Conflicts').isVisible()));
+  });
 });
