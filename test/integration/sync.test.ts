@@ -306,6 +306,19 @@ describe('sync from the command line', function () {
     await assert.rejects(other.getEmail(sb.ids.emails.birthday));
   });
 
+  it("on a terminal, pull asks before replacing a changed file with Ongage's version", async () => {
+    await cli(['pull', 'emails', '--list', String(NEWSLETTER)]);
+    write('emails/Birthday greeting.html', '<p>mine</p>');
+    await other.updateEmail(sb.ids.emails.birthday, { contentHtml: '<p>theirs</p>' });
+    const no = await cli(['pull', 'emails'], { tty: true, answers: ['n'] });
+    assert.equal(no.code, 1);
+    assert.match(no.asked[0], /^Birthday greeting\.html changed in Ongage too; replace your changes with Ongage's version\? \[y\/N\] $/);
+    assert.equal(fs.readFileSync(path.join(dir, 'emails/Birthday greeting.html'), 'utf8'), '<p>mine</p>');
+    const yes = await cli(['pull', 'emails'], { tty: true, answers: ['y'] });
+    assert.equal(yes.code, 0, yes.stderr);
+    assert.equal(fs.readFileSync(path.join(dir, 'emails/Birthday greeting.html'), 'utf8'), '<p>theirs</p>');
+  });
+
   it('says what to do with a folder that was never pulled, and a pull without a list', async () => {
     const st = await cli(['status', 'nowhere']);
     assert.equal(st.code, 2);
