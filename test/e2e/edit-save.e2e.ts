@@ -293,4 +293,28 @@ describe('e2e: edit and save library emails', function () {
     await until('mine on the sandbox', async () => (await serverEmail(sandbox().url, copyId)).content_html.startsWith('<!-- unsaved at reload -->'));
     await until('the editor to turn clean', async () => !(await isDirty()));
   });
+
+  it('the preview follows the saved settings (subject)', async () => {
+    await w.runCommand('Ongage: Open Preview to the Side');
+    const preview = () => w.waitForFrame('#root .toolbar');
+    const subject = async () => (await (await preview()).locator('.inbox .subject').innerText().catch(() => '')).trim();
+    await until('the preview subject', async () => (await subject()).length > 0, 30000);
+    const before = await subject();
+    await w.runCommand('Ongage: Open Settings');
+    await until('the settings editor', async () => (await w.editorTabs()).some((t) => t.includes('.ongage.json')));
+    await until('the settings text', async () => /"subject":/.test(await w.editorText()));
+    await w.page.locator('.editor-group-container.active .monaco-editor').first().click({ position: { x: 200, y: 10 } });
+    await w.page.keyboard.press('Control+A');
+    await w.page.keyboard.insertText('{ "subject": "Saved subject for {{first_name:friend}}" }\n');
+    await save();
+    await until('the subject on the sandbox', async () => (await serverEmail(sandbox().url, copyId)).subject === 'Saved subject for {{first_name:friend}}');
+    await until('the preview to show the saved subject', async () => /^Saved subject for /.test(await subject()), 30000);
+    assert.notStrictEqual(await subject(), before);
+    // With the settings active, the preview stays on the item's HTML (JSON is not an email body).
+    const frame = await until('the email frame', async () => (await preview()).childFrames().find((f) => f.url() === 'about:srcdoc'));
+    const body = await frame.evaluate(() => document.body?.innerText ?? '');
+    assert.doesNotMatch(body, /"subject"/);
+    assert.match(body, /for the next campaign|Layering for the thaw/);
+    await w.screenshot('preview follows the saved subject');
+  });
 });

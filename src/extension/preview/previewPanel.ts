@@ -5,7 +5,7 @@ import type { SampleProfile } from '../../core/language/fields';
 import { parseFromWebview, type FromWebview, type PreviewContent, type PreviewNote, type ToWebview } from '../../shared/messages';
 import { setWalkthroughContext } from '../send/walkthrough';
 import type { ConnectionManager } from '../accounts/connectionManager';
-import { DOCUMENT_SCHEME, type ItemFileSystem } from '../documents/itemDocuments';
+import { DOCUMENT_SCHEME, itemUri, parseItemUri, type ItemFileSystem } from '../documents/itemDocuments';
 import type { ExtensionFieldSource } from '../fields/fieldSource';
 
 export const PREVIEW_VIEW_TYPE = 'ongage.preview';
@@ -20,9 +20,12 @@ export interface PreviewDeps {
   connections: ConnectionManager;
 }
 
-/** Documents the preview can show: library items and HTML files (a text part has nothing to lay out). */
+/**
+ * Documents the preview can show: library items' HTML and HTML files (a text part or an item's settings has
+ * nothing to lay out; with one of those active, the preview stays on the item's HTML).
+ */
 export function isPreviewable(doc: vscode.TextDocument): boolean {
-  if (doc.uri.scheme === DOCUMENT_SCHEME) return true;
+  if (doc.uri.scheme === DOCUMENT_SCHEME) return parseItemUri(doc.uri)?.part === 'html';
   return doc.languageId === 'html' && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote');
 }
 
@@ -92,7 +95,13 @@ export class PreviewManager implements vscode.Disposable {
 
   /** Opens the preview beside the editor for `uri` (or the active editor), or brings it forward. */
   async show(uri?: vscode.Uri): Promise<void> {
-    const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    let doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
+    const ref = doc && doc.uri.scheme === DOCUMENT_SCHEME ? parseItemUri(doc.uri) : undefined;
+    if (doc && ref && ref.part !== 'html') {
+      // From the item's plain text or settings: preview its HTML.
+      const name = decodeURIComponent(doc.uri.path.split('/').pop() ?? '').replace(/(\.ongage\.txt|\.ongage\.json)$/i, '');
+      doc = this.deps.documents.openDocument(ref.profileId, ref.listId, ref.itemId, 'html') ?? (await vscode.workspace.openTextDocument(itemUri(ref.profileId, ref.listId, { id: ref.itemId, name }, 'html')));
+    }
     if (!doc || !isPreviewable(doc)) {
       throw new Error('Open an email (an HTML file or a library item) first, then run "Ongage: Open Preview to the Side".');
     }
