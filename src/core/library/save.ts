@@ -122,14 +122,7 @@ export async function saveItem(client: OngageClient, base: SaveBase, mine: Email
     if (mayCopy) {
       const earlier = await findEarlierCopy(client, remote, next, nextHash, call);
       if (earlier) {
-        return {
-          kind: 'copied',
-          email: earlier,
-          parts: partsOf(earlier),
-          requestedId: base.id,
-          earlier: true,
-          warning: `An earlier attempt of this save already stored a copy (id ${earlier.id}); no second copy was made.`,
-        };
+        return earlierCopy(earlier, base.id, `An earlier attempt of this save already stored a copy (id ${earlier.id}); no second copy was made.`);
       }
     }
     try {
@@ -142,14 +135,7 @@ export async function saveItem(client: OngageClient, base: SaveBase, mine: Email
       if (mayCopy && e instanceof OngageError && (e.kind === 'network' || e.kind === 'timeout' || e.kind === 'server')) {
         const earlier = await findEarlierCopy(client, remote, next, nextHash, call).catch(() => undefined);
         if (earlier) {
-          return {
-            kind: 'copied',
-            email: earlier,
-            parts: partsOf(earlier),
-            requestedId: base.id,
-            earlier: true,
-            warning: `Ongage's answer was lost, but it had stored a copy (id ${earlier.id}).`,
-          };
+          return earlierCopy(earlier, base.id, `Ongage's answer was lost, but it had stored a copy (id ${earlier.id}).`);
         }
       }
       throw e;
@@ -194,4 +180,9 @@ export async function findEarlierCopy(
     if (partsHash(partsOf(full)) === nextHash) return full;
   }
   return undefined;
+}
+
+/** The outcome when a copy an earlier attempt stored is found instead of storing another. */
+function earlierCopy(earlier: Email, requestedId: number, warning: string): SaveOutcome {
+  return { kind: 'copied', email: earlier, parts: partsOf(earlier), requestedId, earlier: true, warning };
 }
