@@ -1,7 +1,9 @@
 /**
  * The live preview's webview. It shows what the extension host rendered: a toolbar (sample profile, desktop or
  * mobile width), the inbox line (subject and preheader), notes on the rendering, and the email in a sandboxed
- * frame that runs no script. Links never navigate the frame: they go to the host, which asks before opening.
+ * frame that runs no script. Links never navigate the frame: a click goes to the host, which opens web and mailto
+ * links outside through VS Code (whose link protection asks about domains the user has not trusted) and says why
+ * any other link does not open.
  * The scroll position survives every update, so the preview does not jump while the user types.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { RenderClient } from '../../preview/client';
+import { webviewNonce } from './nonce';
 import { overlaySample, parseSamplesText, SAMPLES_PATH, samplesTemplate } from '../../core/fields/samples';
 import type { SampleProfile } from '../../core/language/fields';
 import { parseFromWebview, type FromWebview, type PreviewContent, type PreviewNote, type ToWebview } from '../../shared/messages';
@@ -220,6 +221,11 @@ export class PreviewManager implements vscode.Disposable {
     await vscode.commands.executeCommand('ongage.sendTest', { uri: doc.uri.toString(), values, profileLabel: this.shownProfile?.label });
   }
 
+  /**
+   * Opens a link clicked in the email outside VS Code, without a question of its own: web and mailto links go to
+   * `env.openExternal`, where VS Code's link protection asks about a domain the user has not trusted; anything
+   * else is refused with the reason.
+   */
   private async openLink(href: string): Promise<void> {
     let uri: vscode.Uri | undefined;
     try {
@@ -358,15 +364,16 @@ export class PreviewManager implements vscode.Disposable {
     const dist = vscode.Uri.joinPath(this.deps.context.extensionUri, 'dist');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css'));
-    const nonce = Array.from({ length: 32 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
-    // Emails load their images and fonts from the web and style themselves inline; nothing else runs.
+    const nonce = webviewNonce();
+    // Emails load their images and fonts from the web and style themselves inline; nothing else runs. The email's
+    // frame is an about:srcdoc document written by the page (no data: or web frames).
     const csp = [
       "default-src 'none'",
       `img-src ${webview.cspSource} https: http: data:`,
       `font-src ${webview.cspSource} https: data:`,
       `style-src ${webview.cspSource} 'unsafe-inline' https:`,
       `script-src 'nonce-${nonce}'`,
-      'frame-src about: data:',
+      'frame-src about:',
     ].join('; ');
     return `<!DOCTYPE html>
 <html lang="en">

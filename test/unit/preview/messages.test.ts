@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { parseFromWebview } from '../../../src/shared/messages';
+import { webviewNonce } from '../../../src/extension/preview/nonce';
 
 describe('webview → host messages are validated on receipt', () => {
   it('accepts every message the preview sends', () => {
@@ -41,5 +42,18 @@ describe('webview → host messages are validated on receipt', () => {
     ]) {
       assert.strictEqual(parseFromWebview(m), undefined, JSON.stringify(m));
     }
+  });
+});
+
+describe('the preview page nonce', () => {
+  it('is 128 random bits in base64, different for every page', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const n = webviewNonce();
+      assert.match(n, /^[A-Za-z0-9+/]{22}==$/);
+      assert.strictEqual(Buffer.from(n, 'base64').length, 16);
+      seen.add(n);
+    }
+    assert.strictEqual(seen.size, 200);
   });
 });
