@@ -162,7 +162,7 @@ main().then(
     const failures = r.failures + (r.error ? 1 : 0);
     const passes = r.passes;
     const broken = passes + failures === 0;
-    writeCounts({ passes, failures: failures + (broken ? 1 : 0), pending: r.pending });
+    writeCounts({ passes, failures: failures + (broken ? 1 : 0), pending: r.pending, pendingTests: r.tests.filter((t) => t.state === 'pending').map((t) => t.fullTitle) });
     const line = `${passes} passed, ${failures + (broken ? 1 : 0)} failed${r.pending ? `, ${r.pending} skipped` : ''}`;
     // Under scripts/test-all.js (counts file set) the closing totals line is that script's alone.
     console.log(process.env.ONGAGE_TEST_COUNTS ? `extension-host suite: ${line}` : line);

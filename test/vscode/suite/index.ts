@@ -37,7 +37,7 @@ export async function run(): Promise<void> {
     // mocha stays outside the bundle: it is resolved from the project's node_modules.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const MochaCtor = require('mocha') as typeof import('mocha');
-    const mocha = new MochaCtor({ ui: 'bdd', color: false, timeout: 30000, reporter: 'spec' });
+    const mocha = new MochaCtor({ ui: 'bdd', color: false, timeout: 30000, reporter: 'spec', forbidOnly: true });
     mocha.addFile(path.join(__dirname, 'tests.js'));
     await mocha.loadFilesAsync();
     await new Promise<void>((resolve) => {
