@@ -29,8 +29,11 @@ export interface LimiterStats {
   pausedForMs: number;
 }
 
-/** Frees the slot; calling it more than once does nothing. */
-export type Release = () => void;
+/**
+ * Frees the slot; calling it more than once does nothing. `pauseMs` (the call was answered 429) holds every
+ * admission back for that long *before* the slot is handed on, so no waiter slips out into the same refusal.
+ */
+export type Release = (pauseMs?: number) => void;
 
 interface Waiter {
   resolve(release: Release): void;
@@ -142,11 +145,13 @@ export class RateLimiter {
     this.admitted++;
     if (this.inFlight > this.maxInFlightSeen) this.maxInFlightSeen = this.inFlight;
     let done = false;
-    return () => {
+    return (pauseMs?: number) => {
       if (done) return;
       done = true;
       this.inFlight--;
-      this.finished.push(this.now());
+      const now = this.now();
+      this.finished.push(now);
+      if (pauseMs !== undefined && pauseMs > 0) this.pausedUntil = Math.max(this.pausedUntil, now + pauseMs);
       this.pump();
     };
   }

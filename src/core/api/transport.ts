@@ -10,7 +10,7 @@ import * as http from 'http';
 import * as https from 'https';
 import { Logger, redact, silentLogger } from '../log';
 import { OngageError, OngageErrorKind, parseFieldErrors } from './errors';
-import { LimiterOptions, LimiterStats, RateLimiter, sharedLimiter } from './limiter';
+import { LimiterOptions, LimiterStats, RateLimiter, Release, sharedLimiter } from './limiter';
 import { PaginateOptions } from './paginate';
 import { parseArray, toBool, toNumber } from './parse';
 import { OffsetQuery, Page } from './types';
@@ -47,6 +47,10 @@ export interface OngageClientOptions {
   /** Per attempt. Default 30 000 ms. */
   timeoutMs?: number;
   retry?: RetryOptions;
+  /** Largest answer read, in bytes (a larger one fails with kind 'badResponse'). Default 64 MiB. */
+  maxResponseBytes?: number;
+  /** Largest request body sent, in bytes (a larger one is refused before it goes out). Default 32 MiB. */
+  maxRequestBytes?: number;
   /** Where to look when a send's outcome is unknown; shown in the error. Default: Ongage's reports, or the sandbox outbox for a loopback base URL. */
   sendCheckHint?: string;
 }
@@ -106,10 +110,15 @@ type Attempt =
   | { type: 'response'; res: AxiosResponse<string> }
   | { type: 'network'; code: string; delivered: 'no' | 'maybe' }
   | { type: 'timeout' }
-  | { type: 'cancelled'; dispatched: boolean };
+  | { type: 'cancelled'; dispatched: boolean }
+  /** The answer was larger than the client's limit (`maxResponseBytes`), or the request body than `maxRequestBytes`. */
+  | { type: 'tooLarge'; what: 'answer' | 'request' };
 
 const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
 const NOT_WORTH_RETRYING = new Set(['ENOTFOUND', 'ERR_INVALID_URL']);
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 
 /** Page size when a whole library (or folder) is listed. */
 export const WHOLE_LIBRARY_PAGE_SIZE = 100;
@@ -123,6 +132,8 @@ export class Transport {
   private readonly logger: Logger;
   readonly limiter: RateLimiter;
   private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
+  private readonly maxRequestBytes: number;
   private readonly retry: Required<RetryOptions>;
   readonly #http: AxiosInstance;
   readonly #keepAlive: { http: http.Agent; https: https.Agent };
@@ -157,6 +168,8 @@ export class Transport {
     this.logger = opts.logger ?? silentLogger;
     this.limiter = sharedLimiter(this.baseUrl, accountCode, opts.limits);
     this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.maxRequestBytes = opts.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
     this.retry = {
       maxRetries: opts.retry?.maxRetries ?? 3,
       maxRateLimitRetries: opts.retry?.maxRateLimitRetries ?? 8,
@@ -261,7 +274,7 @@ export class Transport {
     let failures = 0;
     for (;;) {
       if (signal?.aborted) throw this.cancelled(spec, path, retries, false);
-      let release: () => void;
+      let release: Release;
       try {
         release = await this.limiter.acquire(signal);
       } catch {
@@ -269,20 +282,30 @@ export class Transport {
       }
       const started = performance.now();
       let attempt: Attempt;
+      let env: Envelope | undefined;
+      let pauseMs: number | undefined;
       try {
         attempt = await this.attempt(spec, path, signal);
+        if (attempt.type === 'response') {
+          env = parseEnvelope(attempt.res.data);
+          // A 429 holds the account back before this slot is handed on: released first, the next waiter would
+          // go out at once into the same refusal.
+          if (rateRetries < this.retry.maxRateLimitRetries && statusOf(attempt.res, env) === 429) {
+            pauseMs = retryAfterMs(attempt.res.headers['retry-after'], this.retry.maxRetryAfterMs) ?? this.backoff(rateRetries);
+          }
+        }
       } finally {
-        release();
+        release(pauseMs);
       }
       const ms = Math.round(performance.now() - started);
       const shown = attempt.type === 'response' ? String(attempt.res.status) : attempt.type === 'network' ? attempt.code : attempt.type;
       this.log(`${spec.method} ${path} ${shown} ${ms} ms${retries ? ` (retry ${retries})` : ''}`);
 
       if (attempt.type === 'cancelled') throw this.cancelled(spec, path, retries, attempt.dispatched);
+      if (attempt.type === 'tooLarge') throw this.tooLarge(spec, path, retries, attempt.what);
 
       if (attempt.type === 'response') {
         const res = attempt.res;
-        const env = parseEnvelope(res.data);
         const isError = res.status >= 400 || (env !== undefined && toBool(env.metadata.error) === true);
         if (!isError) {
           if (spec.send && res.status < 300 && env === undefined) {
@@ -303,15 +326,12 @@ export class Transport {
           return { status: res.status, payload: env.payload, metadata: env.metadata, retries, path };
         }
         const payload = (env?.payload ?? {}) as Record<string, unknown>;
-        const code = toNumber(payload.code);
-        const status = res.status >= 400 ? res.status : (code ?? 500);
+        const status = statusOf(res, env);
         if (status === 429) {
-          if (rateRetries < this.retry.maxRateLimitRetries) {
-            const wait = retryAfterMs(res.headers['retry-after'], this.retry.maxRetryAfterMs) ?? this.backoff(rateRetries);
+          if (pauseMs !== undefined) {
             rateRetries++;
             retries++;
-            this.logger.debug(`${spec.method} ${path}: rate limited by Ongage; holding every call of this account for ${Math.round(wait)} ms`);
-            this.limiter.pause(wait);
+            this.logger.debug(`${spec.method} ${path}: rate limited by Ongage; holding every call of this account for ${Math.round(pauseMs)} ms`);
             continue;
           }
           throw this.httpError(spec, path, status, payload, retries);
@@ -377,6 +397,8 @@ export class Transport {
         signal: ctl.signal,
         httpAgent: agents.http,
         httpsAgent: agents.https,
+        maxContentLength: this.maxResponseBytes,
+        maxBodyLength: this.maxRequestBytes,
       });
       return { type: 'response', res };
     } catch (e) {
@@ -384,11 +406,28 @@ export class Transport {
       if (timedOut) return { type: 'timeout' };
       if (signal?.aborted) return { type: 'cancelled', dispatched };
       const code = errorCode(e);
+      const said = e instanceof Error ? e.message : '';
+      if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(said)) return { type: 'tooLarge', what: 'answer' };
+      if (code === 'ERR_BAD_REQUEST' && /maxBodyLength/.test(said)) return { type: 'tooLarge', what: 'request' };
       return { type: 'network', code, delivered: NOT_DELIVERED.has(code) ? 'no' : 'maybe' };
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  private tooLarge(spec: RequestSpec, path: string, retries: number, what: 'answer' | 'request' = 'answer'): OngageError {
+    const mb = (n: number): string => `${Math.round(n / (1024 * 1024))} MB`;
+    return new OngageError({
+      kind: what === 'answer' ? 'badResponse' : 'invalidRequest',
+      method: spec.method,
+      path,
+      retries,
+      message:
+        what === 'answer'
+          ? `Ongage's answer to ${spec.action} was larger than ${mb(this.maxResponseBytes)}, the most this client reads; it was dropped. Check the API address (a proxy may be answering); for a very large library, list a folder at a time.`
+          : `${cap(spec.action)} was not sent: the request is larger than ${mb(this.maxRequestBytes)}, the most this client sends. Make the content smaller.`,
+    });
   }
 
   /** Jittered exponential back-off: base·2ⁿ capped, times a random factor in [0.5, 1]. */
@@ -541,6 +580,13 @@ export function cap(s: string): string {
 interface Envelope {
   metadata: Record<string, unknown>;
   payload: unknown;
+}
+
+/** The HTTP status an answer stands for: its own, or for a 2xx error envelope the envelope's code. */
+function statusOf(res: AxiosResponse<string>, env: Envelope | undefined): number {
+  if (res.status >= 400) return res.status;
+  if (env === undefined || toBool(env.metadata.error) !== true) return res.status;
+  return toNumber((env.payload as Record<string, unknown> | undefined)?.code) ?? 500;
 }
 
 /** The envelope of an answer, or undefined when the body is not one. */

@@ -318,6 +318,22 @@ describe('api/client (unit, against an in-test server)', function () {
       assert.strictEqual(srv.seen.length, 3, '429 means not processed: repeated until accepted');
     });
 
+    it('a 429 pauses the account before its slot goes to the next waiting call (no extra call slips out)', async () => {
+      srv.handle = () => fail(429, 'Calls per minute exceeded', [], { 'Retry-After': '30' });
+      const c = make({ limits: { maxInFlight: 1 } });
+      const ac = new AbortController();
+      const a = c.getEmail(1, { signal: ac.signal });
+      const b = c.getEmail(2, { signal: ac.signal });
+      const deadline = Date.now() + 5_000;
+      while (c.limiterStats().pausedForMs === 0 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+      assert.ok(c.limiterStats().pausedForMs > 0, 'the 429 paused the account');
+      assert.strictEqual(c.limiterStats().admitted, 1, 'the waiting call was not admitted into the refusal');
+      ac.abort();
+      assert.strictEqual((await errorOf(a)).kind, 'cancelled');
+      assert.strictEqual((await errorOf(b)).kind, 'cancelled');
+      assert.strictEqual(srv.seen.length, 1);
+    });
+
     it('gives up on 429 after the configured number of retries, with kind rateLimited', async () => {
       srv.handle = () => fail(429, 'Calls per minute exceeded');
       const e = await expectError(make({ retry: { ...FAST, maxRateLimitRetries: 2 } }).getEmail(1));

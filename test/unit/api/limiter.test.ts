@@ -91,6 +91,30 @@ describe('api/limiter', () => {
     assert.strictEqual(got, true);
   });
 
+  it('a release that carries a pause (the call was answered 429) holds the next waiter back: nothing slips out', async () => {
+    let t = 1_000;
+    const l = new RateLimiter({ maxInFlight: 1 }, () => t);
+    const first = await l.acquire();
+    let next: Release | undefined;
+    const waiting = l.acquire().then((r) => (next = r));
+    assert.strictEqual(l.stats().waiting, 1);
+    first(5_000);
+    await tick();
+    assert.strictEqual(next, undefined, 'the slot was handed on before the pause');
+    assert.deepStrictEqual([l.stats().admitted, l.stats().waiting, l.stats().pausedForMs], [1, 1, 5_000]);
+    t += 4_999;
+    l.configure({}); // pumps the queue at the (fake) current time
+    await tick();
+    assert.strictEqual(next, undefined, 'still paused 1 ms before the end');
+    t += 1;
+    l.configure({});
+    await waiting;
+    assert.strictEqual(l.stats().admitted, 2);
+    next!();
+    first(); // a second release frees nothing and pauses nothing
+    assert.deepStrictEqual([l.stats().inFlight, l.stats().pausedForMs], [0, 0]);
+  });
+
   it('rejects nonsense limits and can be reconfigured', () => {
     assert.throws(() => new RateLimiter({ maxInFlight: 0 }), RangeError);
     assert.throws(() => new RateLimiter({ perWindow: NaN }), RangeError);
