@@ -121,7 +121,7 @@ export class OngageClient {
         const p = await this.listLists({ offset: index * size, limit: size, sort: 'id', order: 'ASC' }, { signal });
         return { items: p.items, total: p.total };
       },
-      this.#t.pageOpts(opts, 100, 'offset', (l: OngageList) => l.id),
+      this.#t.pageOpts(opts, 100, 'offset', (l: OngageList) => l.id, 'the lists'),
     );
   }
 
@@ -207,12 +207,12 @@ export class OngageClient {
    * matters against the 300-calls-a-minute budget (a server that caps the size is followed).
    */
   iterateEmails(filter: EmailFilter = {}, opts: ListAllOptions<Email> = {}): AsyncGenerator<Page<Email>> {
-    return paginate<Email>(this.emailFetcher(filter), this.#t.pageOpts(opts, WHOLE_LIBRARY_PAGE_SIZE, 'page'));
+    return paginate<Email>(this.emailFetcher(filter), this.#t.pageOpts(opts, WHOLE_LIBRARY_PAGE_SIZE, 'page', (e: Email) => e.id, 'the email library'));
   }
 
   /** Every item the filter selects, in library order (items seen twice while the library changes are kept once). */
   listAllEmails(filter: EmailFilter = {}, opts: ListAllOptions<Email> = {}): Promise<Email[]> {
-    return collectAll(this.emailFetcher(filter), this.#t.pageOpts(opts, WHOLE_LIBRARY_PAGE_SIZE, 'page', (e: Email) => e.id));
+    return collectAll(this.emailFetcher(filter), this.#t.pageOpts(opts, WHOLE_LIBRARY_PAGE_SIZE, 'page', (e: Email) => e.id, 'the email library'));
   }
 
   /** Items changed since `since` (for incremental refresh of a large library). */

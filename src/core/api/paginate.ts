@@ -3,8 +3,15 @@
  * (`metadata.total`); the rest are then fetched concurrently (the client's limiter keeps the account
  * under its limits) and handed out as they arrive, so a tree can show the first page before the last
  * one is in. Without a total, pages are fetched one after another until a short page.
+ *
+ * Listing always ends: a page holding the same items as the one before (a server that ignores the page
+ * number) or more than `maxPages` pages end it with a badResponse error saying so.
  */
+import { OngageError } from './errors';
 import { Page } from './types';
+
+/** Most pages one listing fetches (1,000,000 items at the whole-library page size). */
+export const MAX_PAGES = 10_000;
 
 export interface PageResult<T> {
   items: T[];
@@ -23,12 +30,21 @@ export interface PaginateOptions<T> {
   onPage?: (page: Page<T>) => void;
   /** How `Page.page` is numbered: 'page' = 1-based page number, 'offset' = item offset. Default 'page'. */
   numbering?: 'page' | 'offset';
+  /** An item's identity (repeated pages are recognised by it). Default: the item's JSON. */
+  key?: (item: T) => unknown;
+  /** Most pages fetched before the listing fails. Default MAX_PAGES. */
+  maxPages?: number;
+  /** What is listed, for messages (e.g. "the email library"). */
+  what?: string;
 }
 
 /** Yields pages in the order they arrive. Stopping the loop early cancels the pages still in flight. */
 export async function* paginate<T>(fetchPage: PageFetcher<T>, opts: PaginateOptions<T>): AsyncGenerator<Page<T>> {
   let pageSize = Math.max(1, Math.floor(opts.pageSize));
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? 10));
+  const maxPages = Math.max(1, Math.floor(opts.maxPages ?? MAX_PAGES));
+  const what = opts.what ?? 'the collection';
+  const keyOf = opts.key ?? ((item: T): unknown => JSON.stringify(item));
   const inner = new AbortController();
   const onOuterAbort = (): void => inner.abort(opts.signal?.reason);
   if (opts.signal?.aborted) onOuterAbort();
@@ -46,11 +62,19 @@ export async function* paginate<T>(fetchPage: PageFetcher<T>, opts: PaginateOpti
     const first = await fetchPage(0, pageSize, inner.signal);
     if (first.total === undefined) {
       yield toPage(0, first);
-      // No total: walk on until a short page.
+      // No total: walk on until a short page (or a repeated one: a server that ignores the page number).
       let last = first;
       for (let index = 1; last.items.length >= pageSize; index++) {
+        if (index >= maxPages) throw tooManyPages(what, maxPages, pageSize);
+        const prev = last;
         last = await fetchPage(index, pageSize, inner.signal);
         if (last.items.length === 0) break;
+        if (samePage(prev.items, last.items, keyOf)) {
+          throw new OngageError({
+            kind: 'badResponse',
+            message: `Listing ${what} stopped: page ${index + 1} came back with the same items as page ${index}, so the server seems to ignore the page number. Check the API address (expected https://api.ongage.net); a proxy may be in the way.`,
+          });
+        }
         yield toPage(index, last);
       }
       return;
@@ -60,7 +84,11 @@ export async function* paginate<T>(fetchPage: PageFetcher<T>, opts: PaginateOpti
     // page by its size instead, or every page would skip items.
     if (first.items.length > 0 && first.items.length < pageSize && total > first.items.length) pageSize = first.items.length;
     let next = 1;
-    const pagesFor = (t: number): number => Math.ceil(t / pageSize);
+    const pagesFor = (t: number): number => {
+      const n = Math.ceil(t / pageSize);
+      if (n > maxPages) throw tooManyPages(what, maxPages, pageSize);
+      return n;
+    };
     const start = (index: number): void => {
       running.set(
         index,
@@ -88,10 +116,22 @@ export async function* paginate<T>(fetchPage: PageFetcher<T>, opts: PaginateOpti
   }
 }
 
+function samePage<T>(a: readonly T[], b: readonly T[], keyOf: (item: T) => unknown): boolean {
+  if (a.length !== b.length || a.length === 0) return false;
+  return a.every((item, i) => keyOf(item) === keyOf(b[i]));
+}
+
+function tooManyPages(what: string, maxPages: number, pageSize: number): OngageError {
+  return new OngageError({
+    kind: 'badResponse',
+    message: `Listing ${what} stopped after ${maxPages} pages of ${pageSize} (the most one listing reads): the server kept sending more. Check the API address; for a library this large, list a folder at a time.`,
+  });
+}
+
 /** Every item of the collection, in collection order (pages are re-ordered; items seen twice are kept once by `key`). */
 export async function collectAll<T>(
   fetchPage: PageFetcher<T>,
-  opts: PaginateOptions<T> & { key?: (item: T) => unknown },
+  opts: PaginateOptions<T>,
 ): Promise<T[]> {
   const pages: Page<T>[] = [];
   for await (const p of paginate(fetchPage, opts)) pages.push(p);

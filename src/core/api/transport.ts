@@ -211,8 +211,9 @@ export class Transport {
     opts: ListAllOptions<T>,
     defaultSize: number,
     numbering: 'page' | 'offset',
-    key?: (item: T) => unknown,
-  ): PaginateOptions<T> & { key?: (item: T) => unknown } {
+    key: (item: T) => unknown,
+    what: string,
+  ): PaginateOptions<T> {
     return {
       pageSize: opts.pageSize ?? defaultSize,
       concurrency: opts.concurrency ?? this.limiter.limits.maxInFlight,
@@ -220,6 +221,7 @@ export class Transport {
       onPage: opts.onPage,
       numbering,
       key,
+      what,
     };
   }
 
@@ -417,7 +419,7 @@ export class Transport {
   }
 
   private tooLarge(spec: RequestSpec, path: string, retries: number, what: 'answer' | 'request' = 'answer'): OngageError {
-    const mb = (n: number): string => `${Math.round(n / (1024 * 1024))} MB`;
+    const mb = (n: number): string => (n >= 1024 * 1024 ? `${Math.round(n / (1024 * 1024))} MB` : `${n} bytes`);
     return new OngageError({
       kind: what === 'answer' ? 'badResponse' : 'invalidRequest',
       method: spec.method,

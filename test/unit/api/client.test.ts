@@ -155,6 +155,14 @@ describe('api/client (unit, against an in-test server)', function () {
       assert.ok(srv.maxInFlight <= 10);
     });
 
+    it('a server that ignores the page number and sends no total ends the listing with a clear error', async () => {
+      srv.handle = () => (srv.seen.length > 20 ? fail(500, 'looping') : ok(Array.from({ length: 100 }, (_, i) => email(i + 1))));
+      const e = await expectError(make().listAllEmails());
+      assert.strictEqual(e.kind, 'badResponse');
+      assert.match(e.message, /page 2 came back with the same items as page 1, so the server seems to ignore the page number/);
+      assert.strictEqual(srv.seen.length, 2);
+    });
+
     it('lists a whole library in pages of 100 unless told otherwise (half the calls of the budget)', async () => {
       const all = Array.from({ length: 230 }, (_, i) => email(i + 1));
       srv.handle = (r) => {
@@ -288,6 +296,21 @@ describe('api/client (unit, against an in-test server)', function () {
       const r = await expectError(make().getEmail(1));
       assert.strictEqual(r.kind, 'badResponse');
       assert.strictEqual(srv.seen.length, 2, 'redirects are not followed (they would carry the credentials elsewhere)');
+    });
+
+    it('drops an answer larger than the size limit with a clear error, and does not ask again', async () => {
+      srv.handle = () => ok([email(1, { content_html: 'x'.repeat(5_000) })]);
+      const e = await expectError(make({ maxResponseBytes: 2_000 }).listEmails());
+      assert.strictEqual(e.kind, 'badResponse');
+      assert.match(e.message, /larger than 2000 bytes, the most this client reads/);
+      assert.strictEqual(srv.seen.length, 1);
+    });
+
+    it('refuses to send a request body over the size limit (nothing goes out)', async () => {
+      const e = await expectError(make({ maxRequestBytes: 1_000 }).updateEmail(1, { contentHtml: 'x'.repeat(5_000) }, { mayCopy: false }));
+      assert.strictEqual(e.kind, 'invalidRequest');
+      assert.match(e.message, /not sent: the request is larger than 1000 bytes/);
+      assert.strictEqual(srv.seen.length, 0);
     });
 
     it('reports an envelope of the wrong shape as badResponse', async () => {

@@ -54,6 +54,37 @@ describe('api/paginate', () => {
     assert.deepStrictEqual(seen, order, 'onPage sees the same pages in the same order');
   });
 
+  it('without a total, a page with the same items as the one before (the page number ignored) ends the listing with an error', async () => {
+    let calls = 0;
+    const fetch: PageFetcher<{ id: number }> = async () => {
+      if (++calls > 50) throw new Error('still looping');
+      return { items: Array.from({ length: 10 }, (_, i) => ({ id: i })) };
+    };
+    await assert.rejects(collectAll(fetch, { pageSize: 10, key: (x) => x.id, what: 'the email library' }), (e: Error & { kind?: string }) => {
+      assert.strictEqual(e.kind, 'badResponse');
+      assert.match(e.message, /Listing the email library stopped: page 2 came back with the same items as page 1/);
+      return true;
+    });
+    assert.strictEqual(calls, 2);
+  });
+
+  it('a listing that never ends (full pages of new items, or a huge total) stops at the page limit with an error', async () => {
+    let calls = 0;
+    const endless: PageFetcher<number> = async (index, size) => {
+      if (++calls > 50) throw new Error('still looping');
+      return { items: Array.from({ length: size }, (_, i) => index * size + i) };
+    };
+    await assert.rejects(collectAll(endless, { pageSize: 5, maxPages: 7 }), /stopped after 7 pages of 5/);
+    assert.strictEqual(calls, 7);
+    calls = 0;
+    const huge: PageFetcher<number> = async (index, size) => {
+      calls++;
+      return { items: Array.from({ length: size }, (_, i) => index * size + i), total: 1_000_000 };
+    };
+    await assert.rejects(collectAll(huge, { pageSize: 5, maxPages: 7 }), /stopped after 7 pages of 5/);
+    assert.strictEqual(calls, 1, 'the total says it at once');
+  });
+
   it('without a total, walks on until a short page', async () => {
     const c = collection(120, { total: false });
     const all = await collectAll(c.fetch, { pageSize: 50 });
