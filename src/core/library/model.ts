@@ -60,8 +60,21 @@ export function describeFilter(filter: LibraryFilter | undefined): string {
   return parts.join(' · ');
 }
 
+/** Options of a write that comes from a load (a listing begun at `loadedSince`, a `revision`). */
+export interface LoadWrite {
+  /**
+   * The revision the load began at. Items changed since by anything else (created, moved, renamed, deleted while
+   * the listing ran) keep that change: the load's page may predate it. A load's own writes are not changes.
+   */
+  loadedSince: number;
+}
+
 export class LibraryModel {
   private readonly items = new Map<number, LibraryItem>();
+  /** Revision counter: bumped by every change that is not a load's (see LoadWrite). */
+  private rev = 0;
+  /** Per id (removed ones too): the revision of its last change. */
+  private readonly changedAt = new Map<number, number>();
   private readonly children = new Map<number, Set<number>>();
   /** Folders whose direct children are known to be complete (loaded from the server). */
   private readonly completeFolders = new Set<number>();
@@ -84,10 +97,29 @@ export class LibraryModel {
     return this.items.values();
   }
 
-  /** Adds or replaces items (a page from the server, or one changed item). Returns the parent ids touched. */
-  upsert(items: Iterable<LibraryItem>): Set<number> {
+  /** The current revision: a load notes it when it starts and passes it back as `loadedSince`. */
+  get revision(): number {
+    return this.rev;
+  }
+
+  /** Whether the item was changed (or removed) by something other than a load after `revision`. */
+  changedSince(id: number, revision: number): boolean {
+    return (this.changedAt.get(id) ?? 0) > revision;
+  }
+
+  private mark(id: number, load: LoadWrite | undefined): void {
+    if (!load) this.changedAt.set(id, ++this.rev);
+  }
+
+  /**
+   * Adds or replaces items (a page from the server, or one changed item). Returns the parent ids touched.
+   * From a load, items changed since the load began are left as they are.
+   */
+  upsert(items: Iterable<LibraryItem>, load?: LoadWrite): Set<number> {
     const touched = new Set<number>();
     for (const item of items) {
+      if (load && this.changedSince(item.id, load.loadedSince)) continue;
+      this.mark(item.id, load);
       const old = this.items.get(item.id);
       if (old && old.parentId !== item.parentId) {
         this.children.get(old.parentId)?.delete(item.id);
@@ -107,9 +139,12 @@ export class LibraryModel {
   }
 
   /** Removes an item and, for a folder, everything under it. Returns the removed ids. */
-  remove(id: number): number[] {
+  remove(id: number, load?: LoadWrite): number[] {
     const item = this.items.get(id);
-    if (!item) return [];
+    if (!item) {
+      this.mark(id, load); // a removal is a change even of an item the model never held (a load must not bring it back)
+      return [];
+    }
     const removed: number[] = [];
     const stack = [id];
     while (stack.length > 0) {
@@ -118,7 +153,10 @@ export class LibraryModel {
       if (kids) stack.push(...kids);
       this.children.delete(cur);
       this.completeFolders.delete(cur);
-      if (this.items.delete(cur)) removed.push(cur);
+      if (this.items.delete(cur)) {
+        removed.push(cur);
+        this.mark(cur, load);
+      }
     }
     this.children.get(item.parentId)?.delete(id);
     this.filterMatches = undefined;
@@ -139,17 +177,21 @@ export class LibraryModel {
     if (!item) return undefined;
     const next = { ...item, ...changes };
     this.items.set(id, next);
+    this.mark(id, undefined);
     this.filterMatches = undefined;
     return next;
   }
 
-  /** Replaces a folder's direct children with what the server says they are (others are dropped). */
-  setChildren(parentId: number, items: readonly LibraryItem[]): void {
+  /**
+   * Replaces a folder's direct children with what the server says they are (others are dropped). From a load,
+   * children changed since it began stay as they are.
+   */
+  setChildren(parentId: number, items: readonly LibraryItem[], load?: LoadWrite): void {
     const keep = new Set(items.map((i) => i.id));
     for (const id of [...(this.children.get(parentId) ?? [])]) {
-      if (!keep.has(id)) this.remove(id);
+      if (!keep.has(id) && !(load && this.changedSince(id, load.loadedSince))) this.remove(id, load);
     }
-    this.upsert(items);
+    this.upsert(items, load);
     this.completeFolders.add(parentId);
   }
 
@@ -224,7 +266,10 @@ export class LibraryModel {
     return n;
   }
 
+  /** Forgets every item (the revision counter goes on, so a load begun before still sees the change). */
   clear(): void {
+    this.changedAt.clear();
+    this.rev++;
     this.items.clear();
     this.children.clear();
     this.completeFolders.clear();

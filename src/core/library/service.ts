@@ -99,6 +99,8 @@ export class LibraryService {
   private async loadFolderFromServer(parentId: number): Promise<void> {
     const all: LibraryItem[] = [];
     const signal = this.abort.signal;
+    // Changes made while the pages arrive (a create, a move, a delete) are kept: a page may predate them.
+    const load = { loadedSince: this.model.revision };
     for await (const page of this.client.iterateEmails(
       { parentId, listId: this.listId },
       { pageSize: this.pageSize, signal, listId: this.listId },
@@ -106,11 +108,11 @@ export class LibraryService {
       const got = items(page.items);
       all.push(...got);
       if (this.model.isComplete(parentId)) continue;
-      this.model.upsert(got);
+      this.model.upsert(got, load);
       this.emit({ type: 'children', parentIds: [parentId] });
     }
     if (!this.model.isComplete(parentId)) {
-      this.model.setChildren(parentId, all);
+      this.model.setChildren(parentId, all, load);
       this.emit({ type: 'children', parentIds: [parentId] });
     }
   }
@@ -123,19 +125,21 @@ export class LibraryService {
       this.fullLoad = (async () => {
         const seen = new Set<number>();
         const signal = this.abort.signal;
+        // Items created, moved, renamed or deleted while the listing runs keep that change: a page may predate it.
+        const load = { loadedSince: this.model.revision };
         for await (const page of this.client.iterateEmails({ listId: this.listId }, { pageSize: this.pageSize, signal, listId: this.listId })) {
           const got = items(page.items);
           for (const i of got) seen.add(i.id);
-          const touched = this.model.upsert(got);
+          const touched = this.model.upsert(got, load);
           this.emit({ type: 'children', parentIds: [...touched] });
         }
-        // Everything the server did not list any more is gone.
-        const gone = [...this.model.all()].filter((i) => !seen.has(i.id)).map((i) => i.id);
+        // Everything the server did not list any more is gone, unless it changed here since the listing began.
+        const gone = [...this.model.all()].filter((i) => !seen.has(i.id) && !this.model.changedSince(i.id, load.loadedSince)).map((i) => i.id);
         const touched = new Set<number>();
         for (const id of gone) {
           const parent = this.model.get(id)?.parentId;
           if (parent !== undefined) touched.add(parent);
-          this.model.remove(id);
+          this.model.remove(id, load);
         }
         this.model.markComplete(ROOT);
         for (const i of this.model.all()) if (i.type === 'folder') this.model.markComplete(i.id);
