@@ -260,33 +260,67 @@ export class OngageClient {
 
   /**
    * Saves changes. When the email belongs to a campaign that already launched, Ongage stores a copy with
-   * a new id instead (`copied: true`), unless `overwrite` is set. `mayCopy` (the email belongs to a campaign)
-   * makes the call unsafe to repeat after an unclear failure: a repeat could store a second copy.
+   * a new id instead (`copied: true`), unless `overwrite` is set; each attempt of such a PUT can store another
+   * copy. So unless the caller knows the email is in no campaign (`mayCopy: false`) or sends `overwrite`, the PUT
+   * is not repeated blindly after an unclear failure (timeout, reset, 5xx): the email is read again first. In no
+   * campaign: the PUT is repeated. In one: `findCopy` (when given) looks for a copy an earlier attempt stored,
+   * which is then the answer (`earlier: true`); found none, the PUT is repeated; without `findCopy` the failure
+   * stands (its message says to refresh before trying again).
    */
   async updateEmail(
     emailId: number,
     input: EmailInput,
-    opts: CallOptions & { overwrite?: boolean; mayCopy?: boolean } = {},
+    opts: CallOptions & { overwrite?: boolean; mayCopy?: boolean; findCopy?: () => Promise<Email | undefined> } = {},
   ): Promise<EmailUpdateResult> {
     const body = emailInputToWire(input);
     if (opts.overwrite) body.overwrite = true;
-    const r = await this.#t.request({
-      method: 'PUT',
-      path: `/api/emails/${id(emailId, 'email id')}`,
-      scope: 'list',
-      listId: opts.listId,
-      body,
-      idempotent: !(opts.mayCopy && !opts.overwrite),
-      what: `Email ${emailId}`,
-      action: `saving email ${emailId}`,
-      signal: opts.signal,
-    });
+    const copyPossible = !opts.overwrite && opts.mayCopy !== false;
+    const put = () =>
+      this.#t.request({
+        method: 'PUT',
+        path: `/api/emails/${id(emailId, 'email id')}`,
+        scope: 'list',
+        listId: opts.listId,
+        body,
+        idempotent: !copyPossible,
+        what: `Email ${emailId}`,
+        action: `saving email ${emailId}`,
+        signal: opts.signal,
+      });
+    let r: Awaited<ReturnType<typeof put>> | undefined;
+    for (let attempt = 0; !r; attempt++) {
+      try {
+        r = await put();
+      } catch (e) {
+        const unclear = e instanceof OngageError && (e.kind === 'timeout' || e.kind === 'network' || e.kind === 'server');
+        if (!copyPossible || !unclear || attempt >= this.#t.maxRetries) throw e;
+        // Read before repeating: the lost attempt may have stored a copy.
+        const now = await this.getEmail(emailId, opts).catch(() => undefined);
+        if (!now) throw e;
+        if (now.mailingId !== undefined) {
+          if (!opts.findCopy) throw e;
+          const copy = await opts.findCopy();
+          if (copy) {
+            return {
+              email: copy,
+              copied: true,
+              requestedId: emailId,
+              earlier: true,
+              warning: `Ongage's answer was lost, but it had stored a copy (id ${copy.id}); no second copy was made.`,
+            };
+          }
+        }
+      }
+    }
     const email = this.#t.parse(r, parseEmail, `email ${emailId}`);
     const warning = email.warning ?? (typeof r.metadata.warning === 'string' ? r.metadata.warning : undefined);
     return { email, copied: email.id !== emailId, requestedId: emailId, warning };
   }
 
-  /** Deletes an item. Kind 'dependency' when it is still used (e.g. by a campaign). */
+  /**
+   * Deletes an item. Kind 'dependency' when it is still used (e.g. by a campaign). A repeated delete answered 404
+   * (the first attempt's answer was lost) is checked by reading the item: gone is done, still there is an error.
+   */
   async deleteEmail(emailId: number, opts: CallOptions = {}): Promise<Email | undefined> {
     try {
       const r = await this.#t.request({
@@ -309,9 +343,24 @@ export class OngageClient {
         ? this.#t.parse(r, parseEmail, `email ${emailId}`)
         : undefined;
     } catch (e) {
-      // A repeated delete whose first attempt went through finds nothing: that is the wanted outcome.
-      if (e instanceof OngageError && e.kind === 'notFound' && e.retries > 0) return undefined;
-      throw e;
+      if (!(e instanceof OngageError && e.kind === 'notFound' && e.retries > 0)) throw e;
+      // A repeated delete that finds nothing: most likely the first attempt went through. Make sure.
+      let still: Email;
+      try {
+        still = await this.getEmail(emailId, opts);
+      } catch (g) {
+        if (g instanceof OngageError && g.kind === 'notFound') return undefined;
+        throw g;
+      }
+      if (still.deleted) return undefined;
+      throw new OngageError({
+        kind: 'server',
+        status: e.status,
+        method: e.method,
+        path: e.path,
+        retries: e.retries,
+        message: `Ongage answered "not found" to the repeated delete of email ${emailId}, but the email is still there: it was not deleted. Refresh and try again.`,
+      });
     }
   }
 

@@ -206,6 +206,11 @@ export class Transport {
     return this.limiter.stats();
   }
 
+  /** Retries allowed after 5xx, timeouts and resets. */
+  get maxRetries(): number {
+    return this.retry.maxRetries;
+  }
+
   
   pageOpts<T>(
     opts: ListAllOptions<T>,

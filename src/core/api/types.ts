@@ -242,6 +242,8 @@ export interface EmailUpdateResult {
   /** The id that was asked to be updated. */
   requestedId: number;
   warning?: string;
+  /** The copy is one an earlier, lost attempt stored (found by `findCopy`), not the answer to this one. */
+  earlier?: boolean;
 }
 
 export type CampaignStatusName =

@@ -126,7 +126,14 @@ export async function saveItem(client: OngageClient, base: SaveBase, mine: Email
       }
     }
     try {
-      const r = await client.updateEmail(base.id, fields, { ...call, overwrite: opts.overwriteLaunched, mayCopy: remote.mailingId !== undefined });
+      const r = await client.updateEmail(base.id, fields, {
+        ...call,
+        overwrite: opts.overwriteLaunched,
+        mayCopy: remote.mailingId !== undefined,
+        // Before the client repeats a PUT whose answer was lost, it looks for the copy that attempt may have stored.
+        findCopy: mayCopy ? () => findEarlierCopy(client, remote, next, nextHash, call) : undefined,
+      });
+      if (r.earlier) return earlierCopy(r.email, base.id, r.warning ?? `Ongage's answer was lost, but it had stored a copy (id ${r.email.id}).`);
       answer = r.email;
       copied = r.copied;
       warning = r.warning;

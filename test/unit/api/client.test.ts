@@ -376,7 +376,7 @@ describe('api/client (unit, against an in-test server)', function () {
         };
         const c = make();
         if (method === 'GET') await c.getEmail(1);
-        else if (method === 'PUT') await c.updateEmail(1, { name: 'x' });
+        else if (method === 'PUT') await c.updateEmail(1, { name: 'x' }, { mayCopy: false });
         else await c.deleteEmail(1);
         assert.strictEqual(srv.seen.length, 3);
         assert.ok(srv.seen.every((s) => s.method === method));
@@ -391,11 +391,57 @@ describe('api/client (unit, against an in-test server)', function () {
       assert.match(e.message, /Tried 3 times/);
     });
 
-    it('a delete whose first attempt went through but whose answer was lost ends well', async () => {
+    it('a delete whose first attempt went through but whose answer was lost ends well, once a read confirms it is gone', async () => {
       let n = 0;
       srv.handle = () => (++n === 1 ? 'reset' : fail(404, 'Email not found'));
       assert.strictEqual(await make().deleteEmail(1), undefined);
-      assert.strictEqual(srv.seen.length, 2);
+      assert.deepStrictEqual(srv.seen.map((r) => r.method), ['DELETE', 'DELETE', 'GET']);
+    });
+
+    it('a repeated delete answered 404 while the email is still there is an error, not done', async () => {
+      srv.handle = (r) => (r.method === 'GET' ? ok(email(1)) : r.n === 1 ? 'reset' : fail(404, 'Not found'));
+      const e = await expectError(make().deleteEmail(1));
+      assert.strictEqual(e.kind, 'server');
+      assert.match(e.message, /repeated delete of email 1, but the email is still there: it was not deleted/);
+      assert.deepStrictEqual(srv.seen.map((r) => r.method), ['DELETE', 'DELETE', 'GET']);
+    });
+
+    it('a first delete answered 404 is notFound, without a read', async () => {
+      srv.handle = () => fail(404, 'Not found');
+      assert.strictEqual((await expectError(make().deleteEmail(1))).kind, 'notFound');
+      assert.strictEqual(srv.seen.length, 1);
+    });
+
+    it('an update whose answer was lost is read again before it is repeated: in no campaign, repeated', async () => {
+      srv.handle = (r) => (r.method === 'PUT' && r.n === 1 ? 'reset' : ok(email(1, { name: 'x' })));
+      const res = await make().updateEmail(1, { name: 'x' });
+      assert.strictEqual(res.copied, false);
+      assert.deepStrictEqual(srv.seen.map((r) => r.method), ['PUT', 'GET', 'PUT']);
+    });
+
+    it('an update whose answer was lost, of an email in a campaign: not repeated blindly (each attempt could store a copy)', async () => {
+      srv.handle = (r) => (r.method === 'PUT' ? 'reset' : ok(email(1, { mailing_id: '900' })));
+      const e = await expectError(make().updateEmail(1, { contentHtml: '<p>x</p>' }));
+      assert.strictEqual(e.kind, 'network');
+      assert.deepStrictEqual(srv.seen.map((r) => r.method), ['PUT', 'GET']);
+    });
+
+    it('an update whose answer was lost, of an email in a campaign: the copy that attempt stored is the answer', async () => {
+      srv.handle = (r) => (r.method === 'PUT' ? 'reset' : ok(email(1, { mailing_id: '900' })));
+      let looked = 0;
+      const copy = { ...(await make().getEmail(1)), id: 3001, mailingId: undefined };
+      srv.seen.length = 0;
+      const res = await make().updateEmail(1, { contentHtml: '<p>x</p>' }, { findCopy: async () => (looked++, copy) });
+      assert.deepStrictEqual([res.copied, res.earlier, res.email.id, looked], [true, true, 3001, 1]);
+      assert.match(res.warning ?? '', /had stored a copy \(id 3001\)/);
+      assert.deepStrictEqual(srv.seen.map((r) => r.method), ['PUT', 'GET']);
+    });
+
+    it('an update of an email in a campaign whose lost attempt stored no copy is repeated once the search finds none', async () => {
+      srv.handle = (r) => (r.method === 'PUT' && r.n === 1 ? 'reset' : r.method === 'PUT' ? ok(email(3002)) : ok(email(1, { mailing_id: '900' })));
+      const res = await make().updateEmail(1, { contentHtml: '<p>x</p>' }, { mayCopy: true, findCopy: async () => undefined });
+      assert.deepStrictEqual([res.copied, res.earlier, res.email.id], [true, undefined, 3002]);
+      assert.deepStrictEqual(srv.seen.map((r) => r.method), ['PUT', 'GET', 'PUT']);
     });
 
     const sends: Array<[string, (c: OngageClient) => Promise<unknown>]> = [
