@@ -240,7 +240,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   let faults: CountedFault[] = [];
   let callTimes: number[] = []; // accepted API calls in the rolling window (one account)
   let inFlight = 0;
-  const pendingTimers = new Set<NodeJS.Timeout>();
+  /** Answers being held back (latency, applyThenSlow): a latency change re-times them; clearing faults releases them. */
+  const held = new Set<{ started: number; ms: number; kind: 'latency' | 'slow'; timer?: NodeJS.Timeout; release: () => void }>();
   const sockets = new Set<Socket>();
   let dirty = false;
   let saveTimer: NodeJS.Timeout | null = null;
@@ -274,15 +275,37 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     flush();
   }
 
-  const wait = (ms: number): Promise<void> =>
+  const arm = (h: typeof held extends Set<infer H> ? H : never): void => {
+    if (h.timer) clearTimeout(h.timer);
+    const left = h.started + h.ms - Date.now();
+    if (left <= 0) h.release();
+    else h.timer = setTimeout(h.release, left);
+  };
+  const wait = (ms: number, kind: 'latency' | 'slow'): Promise<void> =>
     new Promise((resolve) => {
       if (ms <= 0) return resolve();
-      const t = setTimeout(() => {
-        pendingTimers.delete(t);
-        resolve();
-      }, ms);
-      pendingTimers.add(t);
+      const h = {
+        started: Date.now(),
+        ms,
+        kind,
+        timer: undefined as NodeJS.Timeout | undefined,
+        release: (): void => {
+          if (h.timer) clearTimeout(h.timer);
+          held.delete(h);
+          resolve();
+        },
+      };
+      held.add(h);
+      arm(h);
     });
+  /** The latency applies to calls already held too: a lower one answers them sooner (at once when their time is up). */
+  const retimeLatency = (): void => {
+    for (const h of [...held]) {
+      if (h.kind !== 'latency') continue;
+      h.ms = settings.latencyMs;
+      arm(h);
+    }
+  };
 
   const takeFault = (method: string, pathname: string, kinds: FaultKind[]): CountedFault | null => {
     const f = faults.find((x) => kinds.includes(x.kind) && x.remaining > 0 && (!x.method || x.method === method) && (!x.path || pathname.includes(x.path)));
@@ -299,7 +322,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       return n;
     };
     if (f.clear) faults = [];
-    if (f.latencyMs !== undefined) settings.latencyMs = num(f.latencyMs, 'latencyMs', 0);
+    if (f.latencyMs !== undefined) {
+      settings.latencyMs = num(f.latencyMs, 'latencyMs', 0);
+      retimeLatency();
+    }
     if (f.errorRate !== undefined) settings.errorRate = num(f.errorRate, 'errorRate', 0, 1);
     if (f.rateLimit !== undefined) settings.rateLimit = num(f.rateLimit, 'rateLimit', 1);
     if (f.maxInFlight !== undefined) settings.maxInFlight = num(f.maxInFlight, 'maxInFlight', 1);
@@ -398,6 +424,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     if (route === '/__sandbox/faults' && method === 'DELETE') {
       faults = [];
       Object.assign(settings, initial);
+      retimeLatency();
+      for (const h of [...held]) if (h.kind === 'slow') h.release();
       return send(res, 200, { settings, faults });
     }
     if (route === '/__sandbox/unsubscribe' && method === 'GET') {
@@ -488,7 +516,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
         return reply(429, errorEnvelope(429, 'Calls per minute exceeded'), { 'Retry-After': '1' });
       }
 
-      await wait(settings.latencyMs);
+      await wait(settings.latencyMs, 'latency');
       if (closed) return;
 
       if (takeFault(method, url.pathname, ['next5xx']) || (settings.errorRate > 0 && Math.random() < settings.errorRate)) {
@@ -550,7 +578,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
         return;
       }
       if (after?.kind === 'applyThenSlow') {
-        await wait(after.slowMs);
+        await wait(after.slowMs, 'slow');
         if (closed) return;
       }
       return reply(result.status ?? 200, envelope);
@@ -625,8 +653,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     close: async () => {
       if (closed) return;
       closed = true;
-      for (const t of pendingTimers) clearTimeout(t);
-      pendingTimers.clear();
+      for (const h of held) if (h.timer) clearTimeout(h.timer);
+      held.clear();
       const done = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
       await done;

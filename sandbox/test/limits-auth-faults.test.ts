@@ -102,15 +102,20 @@ describe('sandbox rate limits', () => {
     }
   });
 
+  // Calls are held in flight by a latency far longer than any test (the sandbox re-times held calls when the
+  // latency changes), so which calls overlap never depends on how fast this machine is.
+  const HOLD_MS = 600_000;
+
   it('answers 429 beyond the calls in flight and reports the highest number seen', async () => {
-    const sb = await startSandbox({ maxInFlight: 2, latencyMs: 1500 });
+    const sb = await startSandbox({ maxInFlight: 2, latencyMs: HOLD_MS });
     try {
       const api = new Client(sb);
-      const answers = await Promise.all([api.get('/api/lists'), api.get('/api/lists'), api.get('/api/lists')]);
-      const statuses = answers.map((a) => a.status).sort();
-      assert.deepEqual(statuses, [200, 200, 429]);
-      const refused = answers.find((a) => a.status === 429)!;
+      const held = [api.get('/api/lists'), api.get('/api/lists')];
+      await until(async () => sb.stats().inFlight === 2, 'two calls held in flight');
+      const refused = await api.get('/api/lists');
       assert.match(expectError(refused, 429).message, /parallel/);
+      await control(sb, 'POST', '/__sandbox/faults', { latencyMs: 0 });
+      assert.deepEqual((await Promise.all(held)).map((a) => a.status), [200, 200]);
       const s = sb.stats();
       assert.equal(s.maxInFlightSeen, 3);
       assert.equal(s.rateLimitedInFlight, 1);
@@ -121,14 +126,16 @@ describe('sandbox rate limits', () => {
   });
 
   it('allows 10 in flight by default', async () => {
-    const sb = await startSandbox({ latencyMs: 800 });
+    const sb = await startSandbox({ latencyMs: HOLD_MS });
     try {
       const api = new Client(sb);
-      const ten = await Promise.all(Array.from({ length: 10 }, () => api.get('/api/lists')));
-      assert.ok(ten.every((a) => a.status === 200));
+      const ten = Array.from({ length: 10 }, () => api.get('/api/lists'));
+      await until(async () => sb.stats().inFlight === 10, 'ten calls held in flight');
       assert.equal(sb.stats().maxInFlightSeen, 10);
-      const eleven = await Promise.all(Array.from({ length: 11 }, () => api.get('/api/lists')));
-      assert.equal(eleven.filter((a) => a.status === 429).length, 1);
+      expectError(await api.get('/api/lists'), 429);
+      await control(sb, 'POST', '/__sandbox/faults', { latencyMs: 0 });
+      assert.ok((await Promise.all(ten)).every((a) => a.status === 200));
+      assert.equal(sb.stats().rateLimitedInFlight, 1);
     } finally {
       await sb.close();
     }
@@ -141,12 +148,15 @@ describe('sandbox fault injection', () => {
     await control(ctx.sb, 'DELETE', '/__sandbox/faults');
   });
 
-  it('adds latency set at run time (the request is held in flight)', async () => {
-    await control(ctx.sb, 'POST', '/__sandbox/faults', { latencyMs: 1500 });
-    const pending = ctx.api.get('/api/lists');
+  it('adds latency set at run time (the request is held in flight); a lower latency answers held calls', async () => {
+    await control(ctx.sb, 'POST', '/__sandbox/faults', { latencyMs: 600_000 });
+    let answered = false;
+    const pending = ctx.api.get('/api/lists').then((a) => ((answered = true), a));
     await until(async () => (await control(ctx.sb, 'GET', '/__sandbox/stats')).json.inFlight === 1, 'request held');
+    assert.equal((await control(ctx.sb, 'GET', '/__sandbox/faults')).json.settings.latencyMs, 600_000);
+    assert.equal(answered, false);
+    await control(ctx.sb, 'POST', '/__sandbox/faults', { latencyMs: 0 });
     assert.equal((await pending).status, 200);
-    assert.equal((await control(ctx.sb, 'GET', '/__sandbox/faults')).json.settings.latencyMs, 1500);
   });
 
   it('answers 500 at errorRate 1 without applying the call', async () => {
@@ -194,7 +204,7 @@ describe('sandbox fault injection', () => {
 
   it('applies a send, then answers slowly: the outbox has it before the answer arrives', async () => {
     await control(ctx.sb, 'DELETE', '/__sandbox/outbox');
-    await control(ctx.sb, 'POST', '/__sandbox/faults', { applyThenSlow: 1, slowMs: 2000, method: 'POST' });
+    await control(ctx.sb, 'POST', '/__sandbox/faults', { applyThenSlow: 1, slowMs: 600_000, method: 'POST' });
     let answered = false;
     const pending = ctx.api
       .post('/api/mailings', { is_test: true, name: 't', email_message: [ids.emails.firstNewsletter], recipients: ['jane.doe@example.com'], esp_connection_id: ids.connections.marketing })
@@ -204,6 +214,8 @@ describe('sandbox fault injection', () => {
       });
     await until(async () => (await control(ctx.sb, 'GET', '/__sandbox/outbox')).json.total === 1, 'send recorded');
     assert.equal(answered, false, 'the answer is still pending while the send is already recorded');
+    // Clearing the faults releases the held answer.
+    await control(ctx.sb, 'DELETE', '/__sandbox/faults');
     assert.equal((await pending).status, 200);
   });
 

@@ -134,13 +134,17 @@ describe('api client ↔ sandbox: faults, retries, sends, cancellation', functio
   it('cancels a slow call at once and frees its slot; a call waiting for a slot is never sent', async () => {
     const one = client(sb, log.logger, { limits: { maxInFlight: 1 } });
     try {
-      await ctl.faults({ latencyMs: 3000 });
+      // Held by the sandbox far longer than the test runs (the faults are cleared after each test).
+      await ctl.faults({ latencyMs: 600_000 });
       const ac = new AbortController();
       const slow = one.getEmail(SEED_IDS.emails.welcome, { signal: ac.signal });
       const ac2 = new AbortController();
       const waiting = one.getEmail(SEED_IDS.emails.birthday, { signal: ac2.signal });
-      await new Promise((r) => setTimeout(r, 100));
-      assert.strictEqual(one.limiterStats().waiting, 1);
+      // The first call is held at the sandbox, the second waits for the client's only slot.
+      for (const deadline = Date.now() + 10000; one.limiterStats().waiting !== 1 || (await ctl.stats()).inFlight !== 1; ) {
+        assert.ok(Date.now() < deadline, 'the first call never reached the sandbox, or the second never waited for the slot');
+        await new Promise((r) => setTimeout(r, 5));
+      }
       ac2.abort();
       assert.strictEqual((await failure(waiting)).kind, 'cancelled');
       ac.abort();

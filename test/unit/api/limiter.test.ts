@@ -3,6 +3,12 @@ import { RateLimiter, Release, sharedLimiter } from '../../../src/core/api/limit
 
 const tick = (ms = 0): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** A clock the test moves by hand: the limiter reads time only through it, so no real delay decides an outcome. */
+function fakeClock(): { now: () => number; advance(ms: number): void } {
+  let t = 1000;
+  return { now: () => t, advance: (ms) => void (t += ms) };
+}
+
 describe('api/limiter', () => {
   it('never admits more than maxInFlight at once, and hands a freed slot to the next waiter', async () => {
     const l = new RateLimiter({ maxInFlight: 3, perWindow: 1000 });
@@ -30,7 +36,8 @@ describe('api/limiter', () => {
   });
 
   it('holds the call past the per-window budget until the oldest finished call leaves the window', async () => {
-    const l = new RateLimiter({ maxInFlight: 10, perWindow: 2, windowMs: 150 });
+    const clock = fakeClock();
+    const l = new RateLimiter({ maxInFlight: 10, perWindow: 2, windowMs: 150 }, clock.now);
     const r1 = await l.acquire();
     const r2 = await l.acquire();
     let third = false;
@@ -39,24 +46,34 @@ describe('api/limiter', () => {
       return r;
     });
     r1();
+    clock.advance(10);
     r2();
-    await tick(40);
+    clock.advance(139);
+    l.configure({}); // admits what the limits allow now
+    await tick();
     assert.strictEqual(third, false, 'two calls finished less than a window ago still count');
     assert.strictEqual(l.stats().inWindow, 2);
-    (await p)();
+    clock.advance(1); // the first finished call leaves the window
+    assert.strictEqual(l.stats().inWindow, 1);
+    (await p)(); // admitted by the limiter's own wake-up
     assert.strictEqual(third, true);
   });
 
   it('counts calls still in flight against the window (no busy waiting while the window is full of them)', async () => {
-    const l = new RateLimiter({ maxInFlight: 10, perWindow: 2, windowMs: 50 });
+    const clock = fakeClock();
+    const l = new RateLimiter({ maxInFlight: 10, perWindow: 2, windowMs: 50 }, clock.now);
     const r1 = await l.acquire();
     const r2 = await l.acquire();
     let third = false;
     const p = l.acquire().then((r) => ((third = true), r));
-    await tick(120);
+    clock.advance(10_000);
+    l.configure({});
+    await tick();
     assert.strictEqual(third, false, 'in-flight calls never expire from the window');
+    assert.strictEqual(l.stats().inWindow, 2);
     r1();
     r2();
+    clock.advance(50); // both finished calls have left the window
     (await p)();
     assert.strictEqual(third, true);
   });
@@ -80,13 +97,18 @@ describe('api/limiter', () => {
   });
 
   it('pause() holds every admission back, then lets them through', async () => {
-    const l = new RateLimiter({ maxInFlight: 5 });
+    const clock = fakeClock();
+    const l = new RateLimiter({ maxInFlight: 5 }, clock.now);
     l.pause(60);
-    assert.ok(l.stats().pausedForMs > 0);
+    assert.strictEqual(l.stats().pausedForMs, 60);
     let got = false;
     const p = l.acquire().then((r) => ((got = true), r));
-    await tick(20);
+    clock.advance(59);
+    l.configure({});
+    await tick();
     assert.strictEqual(got, false);
+    assert.strictEqual(l.stats().pausedForMs, 1);
+    clock.advance(1);
     (await p)();
     assert.strictEqual(got, true);
   });

@@ -3,8 +3,23 @@ import { collectAll, paginate, PageFetcher } from '../../../src/core/api/paginat
 
 const tick = (ms = 0): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** A collection of `n` numbered items served by pages, with a per-page delay chosen by the test. */
-function collection(n: number, opts: { total?: boolean; delay?: (index: number) => number } = {}) {
+/** Polls `check` until it holds; fails naming `what` after `ms`. */
+async function until(what: string, check: () => boolean, ms = 10000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
+    await tick(2);
+  }
+}
+
+/** Never settles by itself: a page held until its signal aborts. */
+const forever = (): Promise<void> => new Promise(() => undefined);
+
+/**
+ * A collection of `n` numbered items served by pages. Each page answers once `gate(index)` settles (at once when
+ * no gate is given), or fails when its signal aborts: the test decides the order, never a timer.
+ */
+function collection(n: number, opts: { total?: boolean; gate?: (index: number) => Promise<void> } = {}) {
   const calls: number[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -16,15 +31,14 @@ function collection(n: number, opts: { total?: boolean; delay?: (index: number) 
     try {
       await new Promise<void>((res, rej) => {
         const onAbort = (): void => {
-          clearTimeout(t);
           aborted.push(index);
           rej(new Error('aborted'));
         };
-        const t = setTimeout(() => {
+        signal.addEventListener('abort', onAbort, { once: true });
+        (opts.gate?.(index) ?? Promise.resolve()).then(() => {
           signal.removeEventListener('abort', onAbort);
           res();
-        }, opts.delay?.(index) ?? 1);
-        signal.addEventListener('abort', onAbort);
+        });
       });
     } finally {
       inFlight--;
@@ -32,23 +46,35 @@ function collection(n: number, opts: { total?: boolean; delay?: (index: number) 
     const items = Array.from({ length: Math.max(0, Math.min(size, n - index * size)) }, (_, i) => index * size + i);
     return { items, total: opts.total === false ? undefined : n };
   };
-  return { fetch, calls, aborted, get maxInFlight() { return maxInFlight; } };
+  return { fetch, calls, aborted, get inFlight() { return inFlight; }, get maxInFlight() { return maxInFlight; } };
 }
 
 describe('api/paginate', () => {
   it('collects every item in order, fetching the rest concurrently once the total is known', async () => {
-    const c = collection(1000, { delay: (i) => (i % 3) * 3 });
-    const all = await collectAll(c.fetch, { pageSize: 50, concurrency: 10 });
+    // The pages after the first are held until ten of them are in flight at once.
+    let wave!: () => void;
+    const fullWave = new Promise<void>((r) => (wave = r));
+    const c = collection(1000, { gate: (i) => (i === 0 ? Promise.resolve() : fullWave) });
+    const listing = collectAll(c.fetch, { pageSize: 50, concurrency: 10 });
+    await until('ten pages in flight', () => c.inFlight === 10);
+    wave();
+    const all = await listing;
     assert.deepStrictEqual(all, Array.from({ length: 1000 }, (_, i) => i));
     assert.strictEqual(c.calls.length, 20);
     assert.strictEqual(c.maxInFlight, 10);
   });
 
   it('streams pages in arrival order: the first page before the slow last one', async () => {
-    const c = collection(200, { delay: (i) => (i === 3 ? 60 : 1) });
+    // The last page answers only after the other three have arrived.
+    let othersIn!: () => void;
+    const others = new Promise<void>((r) => (othersIn = r));
+    const c = collection(200, { gate: (i) => (i === 3 ? others : Promise.resolve()) });
     const order: number[] = [];
     const seen: number[] = [];
-    for await (const p of paginate(c.fetch, { pageSize: 50, onPage: (pg) => seen.push(pg.page) })) order.push(p.page);
+    for await (const p of paginate(c.fetch, { pageSize: 50, onPage: (pg) => seen.push(pg.page) })) {
+      order.push(p.page);
+      if (order.length === 3) othersIn();
+    }
     assert.strictEqual(order[0], 1);
     assert.strictEqual(order[order.length - 1], 4, 'the slow page arrives last');
     assert.deepStrictEqual(seen, order, 'onPage sees the same pages in the same order');
@@ -137,32 +163,31 @@ describe('api/paginate', () => {
   });
 
   it('stopping the loop early cancels the pages still in flight', async () => {
-    const c = collection(500, { delay: (i) => (i === 0 ? 1 : 200) });
+    const c = collection(500, { gate: (i) => (i === 0 ? Promise.resolve() : forever()) });
     for await (const p of paginate(c.fetch, { pageSize: 50, concurrency: 4 })) {
       if (p.page === 1) {
-        await tick(5); // let the next pages start
+        await until('the next four pages to start', () => c.calls.length === 5);
         break;
       }
     }
-    await tick(5);
+    await until('the pages in flight to be cancelled', () => c.aborted.length === 4);
     assert.deepStrictEqual(c.aborted.sort(), [1, 2, 3, 4]);
+    assert.deepStrictEqual(c.calls, [0, 1, 2, 3, 4], 'no page starts after the loop stopped');
   });
 
   it('a failing page fails the listing and cancels the others; the caller signal cancels everything', async () => {
     const failing: PageFetcher<number> = async (index, size, signal) => {
       if (index === 2) throw new Error('page 3 broke');
-      await new Promise((r, j) => {
-        const t = setTimeout(r, index === 0 ? 1 : 30);
-        signal.addEventListener('abort', () => (clearTimeout(t), j(new Error('aborted'))));
-      });
+      // The first page answers; the others wait until they are cancelled.
+      if (index !== 0) await new Promise((_r, j) => signal.addEventListener('abort', () => j(new Error('aborted'))));
       return { items: Array.from({ length: size }, (_, i) => i), total: 500 };
     };
     await assert.rejects(collectAll(failing, { pageSize: 50 }), /page 3 broke/);
 
     const ac = new AbortController();
-    const c = collection(500, { delay: () => 50 });
+    const c = collection(500, { gate: forever });
     const p = collectAll(c.fetch, { pageSize: 50, signal: ac.signal });
-    await tick(10);
+    await until('the first page to be asked for', () => c.calls.length === 1);
     ac.abort();
     await assert.rejects(p, /aborted/);
   });

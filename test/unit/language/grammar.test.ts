@@ -1,6 +1,7 @@
 /**
  * Tokenization of the Ongage grammars with vscode-textmate + vscode-oniguruma, inside VS Code's own HTML and CSS
- * grammars: snapshot files per fixture (regenerate with UPDATE_SNAPSHOTS=1 after a deliberate change), plus
+ * grammars: snapshot files per fixture (regenerate with UPDATE_SNAPSHOTS=1 after a deliberate change: the rewritten cases
+ * report as pending, not passed, and CI refuses it), plus
  * targeted checks that HTML around the tags still highlights as HTML.
  */
 import * as assert from 'assert';
@@ -34,10 +35,18 @@ describe('language/grammar', () => {
   });
 
   for (const c of cases) {
-    it(`${c.file} tokenizes as in its snapshot`, async () => {
+    it(`${c.file} tokenizes as in its snapshot`, async function () {
       const actual = snapshot(await tokenize(fs.readFileSync(path.join(FIXTURES, c.file), 'utf8'), c.scope));
       const snapFile = path.join(FIXTURES, `${c.file}.snap`);
-      if (process.env.UPDATE_SNAPSHOTS === '1') fs.writeFileSync(snapFile, actual);
+      if (process.env.UPDATE_SNAPSHOTS === '1') {
+        // Rewriting the snapshot proves nothing about the grammar: refused in CI, and otherwise reported as
+        // pending (never as passed) once written.
+        assert.ok(!process.env.CI, 'UPDATE_SNAPSHOTS=1 is refused in CI: a rewritten snapshot would always match');
+        const before = fs.existsSync(snapFile) ? fs.readFileSync(snapFile, 'utf8') : undefined;
+        fs.writeFileSync(snapFile, actual);
+        this.test!.title += before === actual ? ' (UPDATE_SNAPSHOTS=1: unchanged, not compared)' : ' (UPDATE_SNAPSHOTS=1: rewritten, not compared)';
+        this.skip();
+      }
       assert.ok(fs.existsSync(snapFile), `no snapshot ${snapFile}: run with UPDATE_SNAPSHOTS=1 to create it`);
       assert.strictEqual(actual, fs.readFileSync(snapFile, 'utf8'));
     });

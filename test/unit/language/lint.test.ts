@@ -7,6 +7,7 @@ import { mergeLintConfig, parseLintConfig, parseLintConfigText, RULES, ruleSetti
 import { loadLintConfig } from '../../../src/core/language/config-loader';
 import type { ListField } from '../../../src/core/language/fields';
 import { GMAIL_CLIP_BYTES, lint, type Diagnostic, type LintOptions } from '../../../src/core/language/lint';
+import { parse, type ParseResult } from '../../../src/core/language/parser';
 
 const FIELDS: ListField[] = [
   { name: 'email', type: 'email' },
@@ -211,9 +212,22 @@ describe('language/lint', () => {
     assert.deepStrictEqual(syntaxOff, []);
   });
 
-  it('is deterministic and reuses a given parse of the same text', () => {
+  it('is deterministic', () => {
     const text = html('{{ocx_if a = 1}}{{nope}}');
     assert.deepStrictEqual(run(text), run(text));
+  });
+
+  it('reuses a given parse of the same text, and parses again when the given one is of another text', () => {
+    const text = html('<p>{{first_name}}</p>');
+    const own = parse(text, { kind: 'html' });
+    assert.deepStrictEqual(run(text), []);
+    // A parse whose identity shows in the result: it carries a problem the text does not have.
+    const marked: ParseResult = { ...own, problems: [...own.problems, { code: 'unclosed-tag', start: 9, end: 11, range: own.lines.rangeOf(9, 11), message: 'marker from the given parse' }] };
+    const reused = run(text, { parsed: marked });
+    assert.deepStrictEqual(reused.map((d) => [d.rule, d.message, d.start, d.end]), [['unclosed-tag', 'marker from the given parse', 9, 11]]);
+    // The editor's cached parse may be of an older version of the document: then it is not used.
+    const stale: ParseResult = { ...marked, text: `${text} ` };
+    assert.deepStrictEqual(run(text, { parsed: stale }), []);
   });
 });
 
