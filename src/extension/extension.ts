@@ -21,7 +21,13 @@ import type { LibraryNode } from './tree/nodes';
  * Activation: builds the pieces and registers every disposable on the context. Nothing here touches the
  * network except the opt-in sandbox auto-connect; the tree loads when the view is shown.
  */
-export function activate(context: vscode.ExtensionContext): void {
+/** What activation returns (`vscode.extensions.getExtension(…).exports`): read by the extension-host tests. */
+export interface OngageStudioApi {
+  /** The Library view (whether it is shown). */
+  readonly libraryView: Pick<vscode.TreeView<LibraryNode>, 'visible' | 'onDidChangeVisibility'>;
+}
+
+export function activate(context: vscode.ExtensionContext): OngageStudioApi {
   const log = vscode.window.createOutputChannel('Ongage', { log: true });
   context.subscriptions.push(log);
 
@@ -91,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): void {
   if (connections.list().length === 0 && vscode.workspace.getConfiguration('ongage').get<boolean>('sandbox.autoConnect')) {
     void connectSandbox({ context, log, connections, pool }, true);
   }
+  return { libraryView: view };
 }
 
 export function deactivate(): void {}
