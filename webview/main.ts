@@ -4,7 +4,8 @@
  * frame that runs no script. Links never navigate the frame: a click goes to the host, which opens web and mailto
  * links outside through VS Code (whose link protection asks about domains the user has not trusted) and says why
  * any other link does not open.
- * The scroll position survives every update, so the preview does not jump while the user types.
+ * The frame is morphed into each new rendering (webview/frame.ts), so scroll position and images stay while the
+ * user types; a changed head or style sheet replaces the document and restores the scroll position.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
@@ -12,6 +13,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import './preview.css';
+import { EmailFrame } from './frame';
 import type { FromWebview, PreviewContent, PreviewWidth, ToWebview, WebviewState } from '../src/shared/messages';
 
 interface VsCodeApi {
@@ -130,21 +132,19 @@ function show(content: PreviewContent): void {
   setFrame(content.html);
 }
 
+const emailFrame = new EmailFrame(
+  frame,
+  (d) => d.addEventListener('click', onFrameClick, true),
+  // For tests: how the frame took the last rendering, and how many of each so far.
+  (how, counts) => {
+    stage.dataset.update = how;
+    stage.dataset.swaps = String(counts.swaps);
+    stage.dataset.morphs = String(counts.morphs);
+  },
+);
+
 function setFrame(html: string): void {
-  const doc = frame.contentDocument;
-  const x = doc?.scrollingElement?.scrollLeft ?? 0;
-  const y = doc?.scrollingElement?.scrollTop ?? 0;
-  frame.addEventListener(
-    'load',
-    () => {
-      const d = frame.contentDocument;
-      if (!d) return;
-      d.scrollingElement?.scrollTo(x, y);
-      d.addEventListener('click', onFrameClick, true);
-    },
-    { once: true },
-  );
-  frame.srcdoc = html;
+  emailFrame.show(html);
 }
 
 function onFrameClick(e: MouseEvent): void {

@@ -48,6 +48,23 @@ export class RenderClient {
     });
   }
 
+  /** True while the worker runs: started by a render or by warm(), ended by stop(). */
+  get started(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /**
+   * Starts the worker and has it inline `input` ahead of time (the worker keeps the last inlined templates), so
+   * the first preview of an email answers from a loaded renderer and a filled cache. Only when idle: a warm-up
+   * never delays or displaces a render.
+   */
+  warm(input: RenderInput): void {
+    if (this.disposed || this.running || this.queued) return;
+    const req: RenderRequest = { id: this.nextId++, input, options: { values: {} } };
+    this.queued = { req, pending: { id: req.id, resolve: () => undefined, reject: () => undefined } };
+    this.pump();
+  }
+
   private pump(): void {
     if (this.running || !this.queued) return;
     const { req, pending } = this.queued;

@@ -16,6 +16,17 @@ const EMAIL = `<!DOCTYPE html>
 </body></html>
 `;
 
+/** A long email: the line typed into (line 6) sits below a tall block, so the frame must scroll to show it. */
+const LONG = `<!DOCTYPE html>
+<html><head><title>Long read</title><style>.t { color: #225; }</style></head>
+<body>
+<div style="height: 1500px">Top of the long read</div>
+<img id="logo" alt="Logo" width="40" height="40" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+<p class="t" id="typed">Dear reader</p>
+<div style="height: 1500px">Bottom</div>
+</body></html>
+`;
+
 const SAMPLES = JSON.stringify({ profiles: [{ label: 'Gold member', values: { first_name: 'Ada', plan: 'Gold' } }] }, null, 2);
 
 describe('e2e: the live preview', function () {
@@ -23,7 +34,7 @@ describe('e2e: the live preview', function () {
   const wb = useWorkbench(() => ({
     name: 'preview',
     settings: { 'ongage.sandbox.url': sandbox().url, 'ongage.sandbox.autoConnect': true },
-    files: { 'spring.html': EMAIL, '.ongage/samples.json': SAMPLES },
+    files: { 'spring.html': EMAIL, 'long.html': LONG, '.ongage/samples.json': SAMPLES },
   }));
   let w: Workbench;
 
@@ -133,5 +144,52 @@ describe('e2e: the live preview', function () {
     assert.match(text, /Hi Adaline/);
     assert.doesNotMatch(text, /\{\{/, 'a tag was left unrendered');
     await w.screenshot('library-email');
+  });
+
+  it('shows each character as it is typed, morphing the frame: scroll position and elements stay', async () => {
+    await w.openFile('long.html');
+    await until('the preview of long.html', async () => (await w.editorTabs()).some((t) => t.startsWith('Preview long.html')));
+    await waitForEmail('the long email', (t) => /Dear reader/.test(t));
+    const p = await preview();
+    // Scroll the email to the typed paragraph and mark the image element, to see that neither is replaced.
+    const f = await emailFrame();
+    await f.evaluate(() => {
+      document.getElementById('typed')!.scrollIntoView();
+      (document.getElementById('logo') as HTMLElement & { kept?: boolean }).kept = true;
+    });
+    const scrolled = await f.evaluate(() => document.scrollingElement!.scrollTop);
+    assert.ok(scrolled > 1000, `the email did not scroll (${scrolled})`);
+    const swaps = await p.evaluate(() => Number((document.querySelector('.stage') as HTMLElement).dataset.swaps));
+    await w.page.locator('.editor-group-container .monaco-editor').first().click();
+    await w.page.keyboard.press('Control+G');
+    await w.page.locator('.quick-input-widget input.input').first().fill(':6:36');
+    await w.page.keyboard.press('Enter');
+    let typed = '';
+    for (const c of ', thanks') {
+      await w.typeInEditor(c);
+      typed += c;
+      await waitForEmail(`"${typed}" in the preview`, (t) => t.includes(`Dear reader${typed}`));
+    }
+    const after = await f.evaluate(() => ({
+      top: document.scrollingElement!.scrollTop,
+      kept: (document.getElementById('logo') as HTMLElement & { kept?: boolean }).kept === true,
+      color: getComputedStyle(document.getElementById('typed')!).color,
+    }));
+    assert.strictEqual(after.top, scrolled, 'the scroll position moved while typing');
+    assert.ok(after.kept, 'the image element was replaced (the frame was reloaded, not morphed)');
+    assert.strictEqual(after.color, 'rgb(34, 34, 85)', 'the inlined style was lost');
+    const stage = await p.evaluate(() => ({ ...(document.querySelector('.stage') as HTMLElement).dataset }));
+    assert.strictEqual(stage.update, 'morph');
+    assert.strictEqual(Number(stage.swaps), swaps, 'a keystroke in text replaced the whole frame');
+    await w.screenshot('typed-morphed');
+    // A change to the style sheet replaces the document, and the scroll position comes back.
+    await w.page.keyboard.press('Control+G');
+    await w.page.locator('.quick-input-widget input.input').first().fill(':2:62');
+    await w.page.keyboard.press('Enter');
+    await w.typeInEditor(' font-weight: bold;');
+    await until('the bold paragraph', async () => (await (await emailFrame()).evaluate(() => getComputedStyle(document.getElementById('typed')!).fontWeight).catch(() => '')) === '700');
+    const swapped = await p.evaluate(() => ({ ...(document.querySelector('.stage') as HTMLElement).dataset }));
+    assert.ok(Number(swapped.swaps) > swaps, 'a style sheet change did not replace the frame');
+    await until('the scroll position restored', async () => Math.abs((await (await emailFrame()).evaluate(() => document.scrollingElement!.scrollTop).catch(() => 0)) - scrolled) < 5);
   });
 });

@@ -35,6 +35,8 @@ export interface InlineOutcome {
   inlined: boolean;
   /** Why it was not inlined. */
   problem?: string;
+  /** True when this came from patching the previous template's result (an edit in text), not from juice. */
+  patched?: boolean;
 }
 
 const JUICE_OPTIONS = {
@@ -64,25 +66,140 @@ export function inlineCss(templateHtml: string): string {
 
 const cache = new Map<string, InlineOutcome>();
 const CACHE_SIZE = 4;
+/** The template inlined last and its outcome: the next template is usually it with one keystroke more. */
+let last: { template: string; outcome: InlineOutcome } | undefined;
 
-/** The same, with the parse of the result; `parsed` may be given when the caller has parsed the template. Never throws. */
-export function inlineTemplate(template: string, parsed?: ParseResult): InlineOutcome {
-  const hit = cache.get(template);
+/** Forgets every inlined template (tests compare a fresh inlining with a patched one). */
+export function clearInlineCache(): void {
+  cache.clear();
+  last = undefined;
+}
+
+/**
+ * The same, with the parse of the result; `parsed` may be given when the caller has parsed the template. Never throws.
+ * A template that differs from the one inlined last only inside text between tags is not inlined again: the
+ * earlier result is patched at the same text (see patchText); `reuse: false` always inlines.
+ */
+export function inlineTemplate(template: string, parsed?: ParseResult, opts: { reuse?: boolean } = {}): InlineOutcome {
+  const reuse = opts.reuse !== false;
+  const hit = reuse ? cache.get(template) : undefined;
   if (hit) {
     cache.delete(template);
     cache.set(template, hit);
+    last = { template, outcome: hit };
     return hit;
   }
-  let result: InlineOutcome;
+  let result: InlineOutcome | undefined;
   const templateParse = parsed ?? parse(template, { kind: 'html' });
-  try {
-    result = /<style/i.test(template) ? new Inliner(template, templateParse).run() : { html: template, parsed: templateParse, inlined: true };
-  } catch (e) {
-    result = { html: template, parsed: templateParse, inlined: false, problem: e instanceof Error ? e.message : String(e) };
+  if (reuse && last) result = patchText(last.template, last.outcome, template, templateParse);
+  if (!result) {
+    try {
+      result = /<style/i.test(template) ? new Inliner(template, templateParse).run() : { html: template, parsed: templateParse, inlined: true };
+    } catch (e) {
+      result = { html: template, parsed: templateParse, inlined: false, problem: e instanceof Error ? e.message : String(e) };
+    }
   }
   cache.set(template, result);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  last = { template, outcome: result };
   return result;
+}
+
+/** Characters an edit may not hold or touch to be patched: markup, tag delimiters, entities. */
+const MARKUP = /[<>{}[\]&%]/;
+const RAW_TEXT_ELEMENTS = ['style', 'script', 'title', 'textarea', 'xmp', 'noscript', 'iframe', 'noembed', 'noframes', 'plaintext'];
+
+/**
+ * `next` inlined by patching `prev`'s outcome, or undefined when it must be inlined in full. The edit (the part
+ * between the common prefix and suffix of the two templates) must lie in one non-empty run of text between a `>`
+ * and a `<` (in neither an Ongage tag, a comment nor a raw-text element such as `<style>`), stay non-empty, and hold
+ * no markup or tag characters. Such an edit changes neither the CSS nor which elements its rules select (`:empty`
+ * is why the run may not become empty), so juice would write the same document with the new text in that run.
+ * The run is found in the inlined document by counting `<` from the end, and accepted only if everything after
+ * it reads the same once markup is set aside (a `<style>` juice dropped after the run, say, makes it inline
+ * again); the test suite checks the result against a full inlining on the whole corpus.
+ */
+export function patchText(prevTemplate: string, prev: InlineOutcome, next: string, nextParsed: ParseResult): InlineOutcome | undefined {
+  if (!prev.inlined || prevTemplate === next) return undefined;
+  const max = Math.min(prevTemplate.length, next.length);
+  let p = 0;
+  while (p < max && prevTemplate.charCodeAt(p) === next.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < max - p && prevTemplate.charCodeAt(prevTemplate.length - 1 - s) === next.charCodeAt(next.length - 1 - s)) s++;
+  const oldEnd = prevTemplate.length - s;
+  const newEnd = next.length - s;
+  if (MARKUP.test(prevTemplate.slice(p, oldEnd)) || MARKUP.test(next.slice(p, newEnd))) return undefined;
+  // The run of text around the edit: from the `>` before it to the `<` after it (outside Ongage tags, whose
+  // operators are not markup), with no angle bracket inside. Found in `next`, whose text around the edit is
+  // `prevTemplate`'s, shifted after it by the edit's change in length.
+  const top = nextParsed.tags.filter((t) => t.depth === 0);
+  const delta = newEnd - oldEnd;
+  const gt = angleOutsideTags(next, top, p - 1, -1);
+  if (gt < 0 || next[gt] !== '>') return undefined;
+  const ltNext = angleOutsideTags(next, top, newEnd, 1);
+  if (ltNext < 0 || next[ltNext] !== '<') return undefined;
+  const lt = ltNext - delta;
+  const runStart = gt + 1;
+  if (lt - runStart === 0 || ltNext - runStart === 0) return undefined;
+  // Not inside a comment, nor in the text of <style>, <script>, <title> and the like.
+  if (prevTemplate.lastIndexOf('<!--', p) > prevTemplate.lastIndexOf('-->', p)) return undefined;
+  const before = prevTemplate.slice(0, p).toLowerCase();
+  if (RAW_TEXT_ELEMENTS.some((name) => before.lastIndexOf(`<${name}`) > before.lastIndexOf(`</${name}`))) return undefined;
+  // Not inside, nor touching the inside of, an Ongage tag (tags elsewhere in the run are fine).
+  for (let i = Math.max(0, spanAfter(top, p) - 1); i < top.length && top[i].start < Math.max(newEnd, p + 1); i++) {
+    const t = top[i];
+    if (newEnd > p ? t.start < newEnd && t.end > p : t.start < p && p < t.end) return undefined;
+  }
+  // The same run in the inlined document: as many `<` after it as in the template.
+  const out = prev.html;
+  let k = 0;
+  for (let i = prevTemplate.indexOf('<', lt); i >= 0; i = prevTemplate.indexOf('<', i + 1)) k++;
+  let at = out.length;
+  for (let n = 0; n < k; n++) {
+    at = out.lastIndexOf('<', at - 1);
+    if (at < 0) return undefined;
+  }
+  const run = prevTemplate.slice(runStart, lt);
+  const outRunStart = at - run.length;
+  if (outRunStart < 1 || out.slice(outRunStart, at) !== run || out[outRunStart - 1] !== '>') return undefined;
+  if (textOnly(prevTemplate.slice(lt)) !== textOnly(out.slice(at))) return undefined;
+  const offset = outRunStart + (p - runStart);
+  const html = out.slice(0, offset) + next.slice(p, newEnd) + out.slice(offset + (oldEnd - p));
+  const parsed = parse(html, { kind: 'html' });
+  if (parsed.tags.filter((t) => t.depth === 0).length !== top.length) return undefined;
+  return { html, parsed, inlined: true, patched: true };
+}
+
+/** Index of the first span starting at or after `offset`. */
+function spanAfter(spans: readonly SpanLike[], offset: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid].start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The nearest `<` or `>` from `from` in direction `dir` (-1 back, 1 forward) that is not inside a tag; -1 if none. */
+function angleOutsideTags(text: string, tags: readonly SpanLike[], from: number, dir: 1 | -1): number {
+  let i = from;
+  while (i >= 0 && i < text.length) {
+    const lt = dir < 0 ? text.lastIndexOf('<', i) : text.indexOf('<', i);
+    const gt = dir < 0 ? text.lastIndexOf('>', i) : text.indexOf('>', i);
+    const at = dir < 0 ? Math.max(lt, gt) : lt < 0 ? gt : gt < 0 ? lt : Math.min(lt, gt);
+    if (at < 0) return -1;
+    const inTag = spanIndexAt(tags, at);
+    if (inTag < 0) return at;
+    i = dir < 0 ? tags[inTag].start - 1 : tags[inTag].end;
+  }
+  return -1;
+}
+
+/** The text of an HTML fragment with every `<…>` taken out (what a patch checks juice left alone). */
+function textOnly(s: string): string {
+  return s.replace(/<[^>]*>/g, '');
 }
 
 interface Edit {

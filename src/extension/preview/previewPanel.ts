@@ -10,8 +10,6 @@ import { DOCUMENT_SCHEME, itemUri, parseItemUri, type ItemFileSystem } from '../
 import type { ExtensionFieldSource } from '../fields/fieldSource';
 
 export const PREVIEW_VIEW_TYPE = 'ongage.preview';
-/** Typing pauses this long before the preview renders again; the latest text always wins. */
-const TYPING_DELAY_MS = 150;
 
 export interface PreviewDeps {
   context: vscode.ExtensionContext;
@@ -41,7 +39,10 @@ export class PreviewManager implements vscode.Disposable {
   private document: vscode.TextDocument | undefined;
   private profileIndex = 0;
   private version = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** A render is wanted (something changed since the last one started). */
+  private dirty = false;
+  /** The render loop runs: one render at a time, each with the latest text. */
+  private pumping = false;
   private ready = false;
   private profiles: SampleProfile[] = [];
   /** The profile of the rendering on screen (what a test sent from the preview fills in). */
@@ -66,7 +67,9 @@ export class PreviewManager implements vscode.Disposable {
         else if (this.panel && e.document.uri.path.endsWith(`/${SAMPLES_PATH}`)) void this.loadSamples(e.document.getText());
       }),
       vscode.window.onDidChangeActiveTextEditor((editor) => {
-        if (this.panel && editor && isPreviewable(editor.document) && editor.document !== this.document) this.follow(editor.document);
+        if (!editor || !isPreviewable(editor.document)) return;
+        if (this.panel && editor.document !== this.document) this.follow(editor.document);
+        else if (!this.panel) this.warm(editor.document);
       }),
       // An email shown in another group while the preview's group is active (a click in the Library view, say)
       // does not change the active editor: follow the tab that became active instead.
@@ -88,10 +91,22 @@ export class PreviewManager implements vscode.Disposable {
       }),
       deps.fields.onDidChange(() => this.schedule()),
       w.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('ongage.preview')) this.schedule(0);
+        if (e.affectsConfiguration('ongage.preview')) this.schedule();
       }),
       deps.connections.onDidChange(() => this.schedule()),
     );
+    const active = vscode.window.activeTextEditor?.document;
+    if (active && isPreviewable(active)) this.warm(active);
+  }
+
+  /**
+   * An email editor became active with no preview open: start the render worker (loading the renderer and juice
+   * takes most of a first preview) and have it inline the email, so Open Preview answers at once.
+   */
+  private warm(doc: vscode.TextDocument): void {
+    if (this.renderer.started) return;
+    this.deps.log.debug(`Preview: warming the renderer for ${this.title(doc)}`);
+    this.renderer.warm({ html: doc.getText() });
   }
 
   /** Opens the preview beside the editor for `uri` (or the active editor), or brings it forward. */
@@ -142,7 +157,7 @@ export class PreviewManager implements vscode.Disposable {
         else this.deps.log.warn(`Preview: ignored a message that is not one the preview sends: ${JSON.stringify(raw)?.slice(0, 200)}`);
       }),
       panel.onDidChangeViewState((e) => {
-        if (e.webviewPanel.visible) this.schedule(0);
+        if (e.webviewPanel.visible) this.schedule();
       }),
     ];
     panel.onDidDispose(() => {
@@ -150,7 +165,7 @@ export class PreviewManager implements vscode.Disposable {
       if (this.panel === panel) {
         this.panel = undefined;
         this.document = undefined;
-        clearTimeout(this.timer);
+        this.dirty = false;
         // The worker holds the renderer and juice: let it go until the next preview.
         this.renderer.stop();
       }
@@ -163,17 +178,36 @@ export class PreviewManager implements vscode.Disposable {
     // The samples file is found from the followed document's workspace folder.
     if (first) void this.loadSamples();
     if (this.panel) this.panel.title = `Preview ${this.title(doc)}`;
-    this.schedule(0);
+    this.schedule();
   }
 
   private title(doc: vscode.TextDocument): string {
     return doc.uri.path.split('/').pop() || doc.uri.toString();
   }
 
-  private schedule(delay = TYPING_DELAY_MS): void {
+  /**
+   * Asks for a render. There is no typing pause: an idle preview renders at once (after the events of this turn,
+   * so a burst of changes makes one render), and a busy one renders again as soon as the running render is done,
+   * with the text as it is then. Renders never queue up behind each other.
+   */
+  private schedule(): void {
     if (!this.panel || !this.document) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.render(), delay);
+    this.dirty = true;
+    if (this.pumping) return;
+    this.pumping = true;
+    setImmediate(() => void this.pump());
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      while (this.dirty && this.panel) {
+        this.dirty = false;
+        await this.render();
+      }
+    } finally {
+      this.pumping = false;
+      this.dirty = false;
+    }
   }
 
   private post(message: ToWebview): void {
@@ -185,12 +219,12 @@ export class PreviewManager implements vscode.Disposable {
       switch (m.type) {
         case 'ready':
           this.ready = true;
-          this.schedule(0);
+          this.schedule();
           break;
         case 'selectProfile':
           if (m.index >= 0 && m.index !== this.profileIndex) {
             this.profileIndex = m.index;
-            this.schedule(0);
+            this.schedule();
           }
           break;
         case 'openLink':
@@ -283,7 +317,7 @@ export class PreviewManager implements vscode.Disposable {
     this.profiles = parsed.profiles;
     this.sampleErrors = parsed.errors;
     for (const e of parsed.errors) this.deps.log.warn(e);
-    this.schedule(0);
+    this.schedule();
   }
 
   private async render(): Promise<void> {
@@ -392,7 +426,7 @@ export class PreviewManager implements vscode.Disposable {
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    this.dirty = false;
     this.renderer.dispose();
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
