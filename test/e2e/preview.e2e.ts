@@ -99,7 +99,14 @@ describe('e2e: the live preview', function () {
   it('shows the email at mobile width, where its media queries apply', async () => {
     const p = await preview();
     const frameWidth = async () => (await emailFrame()).evaluate(() => window.innerWidth).catch(() => 0);
-    const fontSize = async () => (await emailFrame()).evaluate(() => getComputedStyle(document.querySelector('p.hl')!).fontSize).catch(() => '');
+    // The heading's computed font size; null when the email has no such heading, undefined while the frame reloads.
+    const fontSize = async (): Promise<string | null | undefined> =>
+      (await emailFrame())
+        .evaluate(() => {
+          const el = document.querySelector('p.hl');
+          return el ? getComputedStyle(el).fontSize : null;
+        })
+        .catch(() => undefined);
     await p.locator('vscode-button', { hasText: 'Mobile' }).click();
     await until('the 375 px frame', async () => (await frameWidth()) === 375);
     // The media query stayed in <style> (inlining keeps it), so at 375 px the heading grows.
@@ -107,7 +114,12 @@ describe('e2e: the live preview', function () {
     await w.screenshot('mobile');
     await p.locator('vscode-button', { hasText: 'Desktop' }).click();
     await until('the desktop width', async () => (await frameWidth()) > 400);
-    assert.notStrictEqual(await fontSize(), '20px');
+    // The heading must still be there, at its desktop size: a missing heading or a broken frame fails here.
+    const desktop = await until('the heading at its desktop size', async () => {
+      const f = await fontSize();
+      return typeof f === 'string' && f !== '20px' && f;
+    });
+    assert.match(desktop, /^\d+(\.\d+)?px$/);
   });
 
   it('opens the samples file from the toolbar, and edits to it show as you type', async () => {

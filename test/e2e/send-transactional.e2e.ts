@@ -67,8 +67,9 @@ describe('e2e: transactional sends', function () {
     await w.treeItem('Getting started: day 2').click({ button: 'right' });
     const entry = w.page.locator('.context-view .monaco-menu .action-label', { hasText: 'Send Transactional…' });
     await entry.waitFor({ state: 'visible' });
+    // The menu takes a click once the hovered entry has the focus.
     await entry.hover();
-    await w.page.waitForTimeout(200);
+    await w.page.locator('.context-view .monaco-menu .action-item.focused', { hasText: 'Send Transactional…' }).waitFor({ state: 'visible' });
     await entry.click();
     // One campaign on the Newsletter list and one connection that supports transactional sends: no picks for them.
     await quickInput().locator('.quick-input-title', { hasText: /as a transactional message/ }).waitFor({ state: 'visible' });
@@ -129,14 +130,21 @@ describe('e2e: transactional sends', function () {
     const fromFile = quickInput().locator('.quick-input-list .monaco-list-row', { hasText: 'From a JSON file…' });
     await fromFile.waitFor({ state: 'visible' });
     await fromFile.click();
-    // The browser workbench's own file dialog: type the path.
-    await quickInput().locator('input.input').first().waitFor({ state: 'visible' });
-    await w.page.waitForTimeout(500);
-    await quickInput().locator('input.input').first().fill(`${w.folder}/values/receipt.json`);
-    await w.page.waitForTimeout(500);
-    await quickInput().locator('.monaco-button', { hasText: 'Use These Values' }).click();
+    // The browser workbench's own file dialog: type the path. The dialog fills in its folder and reads it
+    // (ignoring an accept while busy), so the path is typed again and accepted until the next step shows.
+    const pathInput = quickInput().locator('input.input').first();
+    const wanted = `${w.folder}/values/receipt.json`;
+    await pathInput.waitFor({ state: 'visible' });
     const status = quickInput().locator('.quick-input-list .monaco-list-row', { hasText: 'Check the contact status' });
-    await status.waitFor({ state: 'visible' });
+    await until('the values file to be taken', async () => {
+      if (await status.isVisible()) return true;
+      if ((await pathInput.inputValue().catch(() => wanted)) !== wanted) await pathInput.fill(wanted).catch(() => undefined);
+      await quickInput().locator('.monaco-button', { hasText: 'Use These Values' }).click({ timeout: 2000 }).catch(() => undefined);
+      return status.waitFor({ state: 'visible', timeout: 2000 }).then(
+        () => true,
+        () => false,
+      );
+    });
     await w.page.keyboard.press('Enter');
     const dialog = w.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 20000 });

@@ -1,13 +1,14 @@
 // Journey: sign in against the local sandbox, from the welcome button, by itself on start-up (the demo's setting),
-// and with the sandbox not running. Pending (skipped) until package.json contributes ongage.useSandbox and
-// sandbox/main.ts exists; it turns on by itself when both land.
+// and with the sandbox not running. A missing command or sandbox fails the journey (it is never skipped).
 import * as assert from 'assert';
 import * as env from './harness/env';
 import { commandTitle, useSandbox, useWorkbench, type Workbench } from './harness/workbench';
 
-function skipUntilReady(this: Mocha.Context): void {
-  if (!commandTitle('ongage.useSandbox')) this.skip();
-  if (!env.sandboxAvailable()) this.skip();
+/** The palette title of Use the Local Sandbox; fails the journey when package.json no longer contributes it. */
+function useSandboxTitle(): string {
+  const title = commandTitle('ongage.useSandbox');
+  assert.ok(title, 'package.json contributes no ongage.useSandbox command');
+  return title;
 }
 
 /** Waits for the Library to show the sandbox's lists, expanding the connection node when they sit under it. */
@@ -21,7 +22,6 @@ async function waitForLists(wb: Workbench): Promise<void> {
 
 describe('e2e: sign-in against the sandbox', function () {
   describe('from the welcome button "Use the local sandbox"', function () {
-    before(skipUntilReady);
     const sandbox = useSandbox('sign-in-welcome');
     const wb = useWorkbench(() => ({ name: 'sign-in-welcome', settings: { 'ongage.sandbox.url': sandbox().url } }));
 
@@ -57,7 +57,6 @@ describe('e2e: sign-in against the sandbox', function () {
   });
 
   describe('by itself on start-up with ongage.sandbox.autoConnect', function () {
-    before(skipUntilReady);
     const sandbox = useSandbox('sign-in-auto');
     const wb = useWorkbench(() => ({
       name: 'sign-in-auto',
@@ -72,7 +71,6 @@ describe('e2e: sign-in against the sandbox', function () {
   });
 
   describe('when the sandbox is not running', function () {
-    before(skipUntilReady);
     let closedUrl = '';
     before(async () => {
       closedUrl = `http://127.0.0.1:${await env.freePort()}`;
@@ -82,7 +80,7 @@ describe('e2e: sign-in against the sandbox', function () {
     it('says so in a notification and keeps offering the welcome content', async () => {
       await wb().openView('Ongage');
       await wb().waitForWelcome('Use the local sandbox');
-      await wb().runCommand(commandTitle('ongage.useSandbox') as string);
+      await wb().runCommand(useSandboxTitle());
       await wb().waitForNotification(/sandbox|127\.0\.0\.1|connect/i, 30000);
       await wb().screenshot('sandbox unreachable');
       assert.deepStrictEqual(await wb().treeRows(), [], 'the Library shows rows without a connection');

@@ -2,7 +2,7 @@
 // real event: connecting (the sandbox), opening an email, opening the preview, sending a test.
 import * as assert from 'assert';
 import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
-import { until } from './harness/journey';
+import { answerStep, until } from './harness/journey';
 
 describe('e2e: the getting-started walkthrough', function () {
   const sandbox = useSandbox('walkthrough');
@@ -59,11 +59,7 @@ describe('e2e: the getting-started walkthrough', function () {
     await w.runCommand('Ongage: Send Test…', { opensInput: true });
     await w.page.locator('.quick-input-widget .quick-input-title', { hasText: /hello\.html/ }).first().waitFor({ state: 'visible' });
     // A workspace file without pulled settings: asked once for the subject and From, then the recipients.
-    for (const value of ['Hello {{first_name:you}}', 'Harbor & Pine', 'news@harborandpine.example', 'news@harborandpine.example']) {
-      await w.page.locator('.quick-input-widget input.input').first().fill(value);
-      await w.page.keyboard.press('Enter');
-      await w.page.waitForTimeout(300);
-    }
+    for (const value of ['Hello {{first_name:you}}', 'Harbor & Pine', 'news@harborandpine.example', 'news@harborandpine.example']) await answerStep(w, value);
     await w.page.locator('.quick-input-widget .quick-input-title', { hasText: /Send a test of/ }).waitFor({ state: 'visible' });
     await w.page.locator('.quick-input-widget input.input').first().fill('me@example.com');
     await w.page.keyboard.press('Enter');

@@ -121,6 +121,8 @@ export class LibraryModel {
       if (load && this.changedSince(item.id, load.loadedSince)) continue;
       this.mark(item.id, load);
       const old = this.items.get(item.id);
+      // Listed again as it is (a background listing, a refresh): nothing to show anew.
+      if (old && sameItem(old, item) && this.children.get(item.parentId)?.has(item.id)) continue;
       if (old && old.parentId !== item.parentId) {
         this.children.get(old.parentId)?.delete(item.id);
         touched.add(old.parentId);
@@ -305,5 +307,20 @@ export function matchesFilter(item: LibraryItem, f: LibraryFilter): boolean {
     if (!hay.includes(text)) return false;
   }
   // A folder matches a type filter only when folders are asked for; it is still shown on the way to a match.
+  return true;
+}
+
+/** Whether two versions of an item are alike in every field (dates by their time, tag ids in order). */
+function sameItem(a: LibraryItem, b: LibraryItem): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as Array<keyof LibraryItem>);
+  for (const k of keys) {
+    const x = a[k];
+    const y = b[k];
+    if (x instanceof Date || y instanceof Date) {
+      if (!(x instanceof Date && y instanceof Date && x.getTime() === y.getTime())) return false;
+    } else if (Array.isArray(x) || Array.isArray(y)) {
+      if (JSON.stringify(x) !== JSON.stringify(y)) return false;
+    } else if (x !== y) return false;
+  }
   return true;
 }

@@ -120,7 +120,7 @@ export function registerLibraryCommands(d: Deps): void {
     );
     log.info(`Created ${noun} ${item.id} "${item.name}" in list ${where.listId}`);
     const created = tree.itemNode(where.profile, where.listId, item.id);
-    await view.reveal(created, { select: true, focus: true, expand: type === 'folder' }).then(undefined, () => undefined);
+    await view.reveal(tree.shown(created), { select: true, focus: true, expand: type === 'folder' }).then(undefined, () => undefined);
     if (type !== 'folder') await vscode.commands.executeCommand('ongage.openItem', created, { focus: true });
   };
 
@@ -315,7 +315,7 @@ export function registerLibraryCommands(d: Deps): void {
     const n = requireItem(node);
     const item = itemOf(n);
     if (item.type === 'folder') {
-      await view.reveal(n, { expand: true, select: true });
+      await view.reveal(tree.shown(n), { expand: true, select: true });
       return;
     }
     const part = opts?.part ?? 'html';

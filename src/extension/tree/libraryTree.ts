@@ -12,6 +12,14 @@ export const VIEW_ID = 'ongage.library';
 export const ITEM_SCHEME = 'ongage-item';
 const DND_MIME = 'application/vnd.code.tree.ongage.library';
 
+/** The elements standing for nodes in a filtered tree (LibraryTreeProvider.shown). */
+const FILTER_ROWS = new WeakSet<object>();
+
+/** Whether an element is a row of a filtered tree (of the current filter or an earlier one). */
+export function isFilterRow(node: LibraryNode): boolean {
+  return FILTER_ROWS.has(node);
+}
+
 /**
  * The Library view: connections → lists → folders → emails and templates. Reads everything from the
  * LibraryService models; refreshes only the folders whose children changed.
@@ -27,7 +35,7 @@ export class LibraryTreeProvider
   readonly onDidChangeFileDecorations = this.decorationsChanged.event;
   private readonly nodes = new Map<string, LibraryNode>();
   private readonly subscribed = new Set<LibraryService>();
-  private readonly pending = new Map<string, LibraryNode>();
+  private readonly pending = new Map<string, { node: LibraryNode; seq: number }>();
   private flushTimer: NodeJS.Timeout | undefined;
   private filter: LibraryFilter | undefined;
   /** Bumped on every filter change; part of tree item ids while filtering, so matches show expanded. */
@@ -49,22 +57,26 @@ export class LibraryTreeProvider
     this.view = view;
     // Remember what the user opened outside a filter, so clearing a filter brings the tree back as it was.
     this.viewSubscriptions.push(
+      // A report names the element of the row it came from: the rows of a filtered tree are elements of their
+      // own (filterRow), so their expand and collapse reports — also the ones VS Code sends while the filtered rows
+      // go away after the filter is cleared — never touch what the user opened in the unfiltered tree.
       view.onDidExpandElement((e) => {
-        if (!this.filter) this.expanded.add(e.element.key);
+        if (!this.filter && !isFilterRow(e.element)) this.expanded.add(e.element.key);
       }),
       view.onDidCollapseElement((e) => {
-        // Rows of the filtered tree can report their collapse just after the filter is cleared (they share their
-        // element with the unfiltered row): such reports are not the user's and must not close the folder.
-        if (!this.filter && Date.now() > this.settlingUntil) this.expanded.delete(e.element.key);
+        if (!this.filter && !isFilterRow(e.element)) this.expanded.delete(e.element.key);
       }),
     );
   }
 
   /** Lists and folders the user has open (outside a filter), by node key. */
   private readonly expanded = new Set<string>();
-  /** Until then (ms since epoch), collapse reports are the old filtered rows going away, not the user's. */
-  private settlingUntil = 0;
+  /** The elements of the rows shown under the current filter, by node key (see filterRow). */
+  private filterRows = new Map<string, LibraryNode>();
   private readonly viewSubscriptions: vscode.Disposable[] = [];
+  /** Counts model changes; `served` records the count each container's children were last handed to the view at. */
+  private changeSeq = 0;
+  private readonly served = new Map<string, number>();
 
   /** Open while filtering (so matches show); otherwise as the user left it. */
   private containerState(key: string): vscode.TreeItemCollapsibleState {
@@ -132,6 +144,29 @@ export class LibraryTreeProvider
   }
 
   async getChildren(node?: LibraryNode): Promise<LibraryNode[]> {
+    const children = await this.childrenOf(node);
+    return this.filter ? children.map((c) => this.shown(c)) : children;
+  }
+
+  /**
+   * The element the view shows for a node: the node itself, or while filtering its filter row — an object of its
+   * own whose properties are the node's (it reads them through its prototype, so it follows the node's updates).
+   */
+  shown<T extends LibraryNode>(node: T): T {
+    if (node.kind !== 'list' && node.kind !== 'item') return node;
+    // The node itself, also when given a filter row (of this filter or an earlier one).
+    const base = (this.nodes.get(node.key) as T | undefined) ?? (isFilterRow(node) ? (Object.getPrototypeOf(node) as T) : node);
+    if (!this.filter) return base;
+    let row = this.filterRows.get(node.key) as T | undefined;
+    if (!row) {
+      row = Object.create(base) as T;
+      FILTER_ROWS.add(row);
+      this.filterRows.set(node.key, row);
+    }
+    return row;
+  }
+
+  private async childrenOf(node?: LibraryNode): Promise<LibraryNode[]> {
     if (!node) {
       return this.connections.list().map((profile) => this.node({ kind: 'connection', key: keys.connection(profile.id), profile }));
     }
@@ -148,6 +183,7 @@ export class LibraryTreeProvider
           const parentId = node.kind === 'list' ? ROOT : node.itemId;
           const lib = await this.library(node.profile, listId);
           await this.track(lib.loadChildren(parentId));
+          this.served.set(node.key, this.changeSeq);
           const children = lib.model.childrenOf(parentId).map((i) => this.itemNode(node.profile, listId, i.id));
           if (children.length === 0) {
             const text = isFilterActive(this.filter) ? 'No items match the filter' : parentId === ROOT ? 'The library is empty' : 'Empty folder';
@@ -166,6 +202,11 @@ export class LibraryTreeProvider
   }
 
   getParent(node: LibraryNode): LibraryNode | undefined {
+    const parent = this.parentOf(node);
+    return parent && this.shown(parent);
+  }
+
+  private parentOf(node: LibraryNode): LibraryNode | undefined {
     if (node.kind === 'list') return this.nodes.get(keys.connection(node.profile.id));
     if (node.kind === 'item') {
       const item = this.item(node);
@@ -264,9 +305,8 @@ export class LibraryTreeProvider
   }
 
   setFilter(filter: LibraryFilter | undefined): void {
-    const wasFiltered = !!this.filter;
     this.filter = isFilterActive(filter) ? filter : undefined;
-    if (wasFiltered) this.settlingUntil = Date.now() + 1500;
+    this.filterRows = new Map();
     this.filterGeneration++;
     for (const lib of this.subscribed) lib.model.setFilter(this.filter);
     void vscode.commands.executeCommand('setContext', 'ongage.filtered', !!this.filter);
@@ -300,7 +340,7 @@ export class LibraryTreeProvider
     if (node.kind === 'connection') {
       this.pool.forget(node.profile.id);
       for (const lib of [...this.subscribed]) if (!this.pool.peekLibrary(node.profile.id, lib.listId ?? -1)) this.subscribed.delete(lib);
-      this.changed.fire(node);
+      this.fire(node);
       return;
     }
     const listId = node.kind === 'list' ? node.list.id : node.listId;
@@ -310,7 +350,7 @@ export class LibraryTreeProvider
     } else {
       await this.track(lib.refreshFolder(node.itemId));
     }
-    this.changed.fire(node);
+    this.fire(node);
   }
 
   refreshAll(hard = false): void {
@@ -324,11 +364,16 @@ export class LibraryTreeProvider
 
   /** Repaints nodes whose item changed (favourite, rename) without reloading. */
   repaint(node: LibraryNode): void {
-    this.changed.fire(node);
+    this.fire(node);
     this.decorationsChanged.fire([]);
   }
 
   // --------------------------------------------------------------------------------- helpers
+
+  /** Tells the view a node changed (its filter row while filtering). */
+  private fire(node: LibraryNode): void {
+    this.changed.fire(this.shown(node));
+  }
 
   private treeId(key: string): string {
     return this.filter ? `${key}#filter${this.filterGeneration}` : key;
@@ -353,13 +398,16 @@ export class LibraryTreeProvider
     const node = this.nodes.get(key);
     // A folder the view has not shown yet has nothing to repaint.
     if (!node) return;
-    this.pending.set(key, node);
+    this.pending.set(key, { node, seq: ++this.changeSeq });
     if (this.flushTimer) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
-      const nodes = [...this.pending.values()];
+      const due = [...this.pending.values()];
       this.pending.clear();
-      for (const n of nodes) this.changed.fire(n);
+      // A folder whose children the view fetched after the change (it was expanded meanwhile) already shows it:
+      // refreshing it again would only make VS Code drop and re-fetch its rows, during which an inline action on
+      // one of them reaches the command without its row.
+      for (const { node: n, seq } of due) if ((this.served.get(n.key) ?? -1) < seq) this.fire(n);
     }, 50);
   }
 

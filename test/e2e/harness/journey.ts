@@ -53,6 +53,26 @@ export async function answer(w: Workbench, prompt: string | RegExp, value: strin
   await w.page.keyboard.press('Enter');
 }
 
+/** What the quick input shows as its step: title, prompt and placeholder (to see the next step replace it). */
+async function quickInputStep(w: Workbench): Promise<string> {
+  const widget = w.page.locator('.quick-input-widget');
+  if (!(await widget.isVisible())) return '';
+  const parts = await Promise.all([
+    widget.locator('.quick-input-title').first().innerText().catch(() => ''),
+    widget.locator('.quick-input-message').first().innerText().catch(() => ''),
+    widget.locator('input.input').first().getAttribute('placeholder').catch(() => ''),
+  ]);
+  return parts.join('\u0000');
+}
+
+/** Types `value` into the open input step and presses Enter; resolves once that step has given way to the next. */
+export async function answerStep(w: Workbench, value: string): Promise<void> {
+  const before = await quickInputStep(w);
+  await w.page.locator('.quick-input-widget input.input').first().fill(value);
+  await w.page.keyboard.press('Enter');
+  await until(`the input step after "${value}"`, async () => (await quickInputStep(w)) !== before);
+}
+
 /** Waits until the rendered tree rows stop changing (pages streaming in move rows around). */
 export async function settled(w: Workbench): Promise<void> {
   let last = '';

@@ -8,6 +8,20 @@ function item(id: number, type: LibraryItem['type'], name: string, parentId = RO
 const names = (items: LibraryItem[]) => items.map((i) => i.name);
 
 describe('LibraryModel', () => {
+  it('upsert reports the folders whose children changed, not those listed again as they were', () => {
+    const m = new LibraryModel();
+    const when = new Date('2026-01-02T03:04:05Z');
+    const a = { ...item(1, 'email_message', 'A', 10), modified: when, tagIds: [3] };
+    assert.deepEqual([...m.upsert([item(10, 'folder', 'F'), a])].sort(), [0, 10]);
+    // The same item again (a background listing, a refresh): nothing touched.
+    assert.deepEqual([...m.upsert([{ ...a, modified: new Date(when.getTime()), tagIds: [3] }])], []);
+    // A changed field, or a move, touches its folder(s).
+    assert.deepEqual([...m.upsert([{ ...a, name: 'A2' }])], [10]);
+    assert.deepEqual([...m.upsert([{ ...a, name: 'A2', modified: new Date(when.getTime() + 1000) }])], [10]);
+    assert.deepEqual([...m.upsert([{ ...a, name: 'A2', modified: new Date(when.getTime() + 1000), parentId: 0 }])].sort(), [0, 10]);
+    assert.deepEqual(m.childrenOf(10).map((i) => i.id), []);
+  });
+
   it('builds the hierarchy from flat pages in any order', () => {
     const m = new LibraryModel();
     // A child arrives before its folder.
