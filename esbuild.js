@@ -43,6 +43,31 @@ const lazyHtmlToText = {
   },
 };
 
+/**
+ * The email checks (client support with the caniemail data, accessibility; with parse5 and culori) are a bundle of
+ * their own too, dist/email-checks.js, required on the first check of an HTML email (src/core/language/lint.ts), so
+ * activation loads none of them. Of the caniemail data set only the JSON is used (the package's code needs Node 22),
+ * and the build keeps only the fields the matcher reads (src/core/language/caniemail.ts), straight from the
+ * package's file: the data is never copied by hand.
+ */
+const lazyChecks = {
+  name: 'lazy-email-checks',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/checks$/ }, (args) => (/language[\\/]lint\.ts$/.test(args.importer) ? { path: './email-checks.js', external: true } : undefined));
+  },
+};
+const CANIEMAIL_FIELDS = ['slug', 'title', 'url', 'category', 'keywords', 'notes', 'notes_by_num', 'stats'];
+const compactCaniemail = {
+  name: 'compact-caniemail',
+  setup(build) {
+    build.onLoad({ filter: /caniemail[\\/]data[\\/]caniemail\.json$/ }, async (args) => {
+      const raw = JSON.parse(await fs.promises.readFile(args.path, 'utf8'));
+      const data = raw.data.map((f) => Object.fromEntries(CANIEMAIL_FIELDS.map((k) => [k, f[k] ?? null])));
+      return { contents: JSON.stringify({ last_update_date: raw.last_update_date, nicenames: raw.nicenames, data }), loader: 'json' };
+    });
+  },
+};
+
 const targets = [
   {
     ...common,
@@ -52,7 +77,16 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    plugins: [...common.plugins, lazyHtmlToText],
+    plugins: [...common.plugins, lazyHtmlToText, lazyChecks],
+  },
+  {
+    ...common,
+    entryPoints: ['src/core/language/checks.ts'],
+    outfile: 'dist/email-checks.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    plugins: [...common.plugins, compactCaniemail],
   },
   {
     ...common,
@@ -86,6 +120,7 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    plugins: [...common.plugins, compactCaniemail],
   },
 ].filter((t) => t.entryPoints.every((e) => fs.existsSync(path.join(__dirname, e))));
 

@@ -7,7 +7,8 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { DocumentKind, Fix } from '../core/language/ast';
 import { RULES } from '../core/language/config';
-import type { Diagnostic } from '../core/language/lint';
+import type { SupportScore } from '../core/language/client-support';
+import type { Diagnostic, Severity } from '../core/language/lint';
 import type { SourceRange } from '../core/language/positions';
 import type { Style } from './io';
 
@@ -19,6 +20,8 @@ export interface FileResult {
   path: string;
   kind: DocumentKind;
   diagnostics: Diagnostic[];
+  /** The client-support score of an HTML body (in the JSON output). */
+  support?: SupportScore;
 }
 
 export interface SkippedFile {
@@ -31,6 +34,8 @@ export interface LintReport {
   skipped: SkippedFile[];
   errorCount: number;
   warningCount: number;
+  /** Findings of severity information (client support, accessibility); they never fail a run. */
+  infoCount: number;
 }
 
 export interface ToolInfo {
@@ -40,10 +45,21 @@ export interface ToolInfo {
   cwd: string;
 }
 
-export function countBySeverity(diagnostics: readonly Diagnostic[]): { errors: number; warnings: number } {
+export function countBySeverity(diagnostics: readonly Diagnostic[]): { errors: number; warnings: number; infos: number } {
   let errors = 0;
-  for (const d of diagnostics) if (d.severity === 'error') errors++;
-  return { errors, warnings: diagnostics.length - errors };
+  let warnings = 0;
+  let infos = 0;
+  for (const d of diagnostics) {
+    if (d.severity === 'error') errors++;
+    else if (d.severity === 'warning') warnings++;
+    else infos++;
+  }
+  return { errors, warnings, infos };
+}
+
+/** SARIF's level for a severity (SARIF has no "hint": both advisory severities are notes). */
+export function sarifLevel(s: Severity): 'error' | 'warning' | 'note' {
+  return s === 'error' || s === 'warning' ? s : 'note';
 }
 
 // ------------------------------------------------------------------------------------------- text
@@ -53,7 +69,7 @@ export function formatTextFile(file: FileResult, s: Style): string {
   let out = '';
   for (const d of file.diagnostics) {
     const where = `${file.path}:${d.range.start.line + 1}:${d.range.start.character + 1}`;
-    const sev = d.severity === 'error' ? s.red('error') : s.yellow('warning');
+    const sev = d.severity === 'error' ? s.red('error') : d.severity === 'warning' ? s.yellow('warning') : s.dim(d.severity === 'information' ? 'info' : 'hint');
     out += `${where}  ${sev}  ${s.dim(d.rule)}  ${d.message}\n`;
   }
   return out;
@@ -64,10 +80,11 @@ export function formatSummary(report: LintReport, s: Style): string {
   const checked = report.files.length;
   const n = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
   const skipped = report.skipped.length ? `, ${n(report.skipped.length, 'file')} skipped` : '';
-  if (report.errorCount === 0 && report.warningCount === 0) return `${s.green('✔')} ${n(checked, 'file')} checked, no problems${skipped}.\n`;
-  const withProblems = report.files.filter((f) => f.diagnostics.length > 0).length;
+  const infos = report.infoCount ? ` (and ${report.infoCount} information finding${report.infoCount === 1 ? '' : 's'})` : '';
+  if (report.errorCount === 0 && report.warningCount === 0) return `${s.green('✔')} ${n(checked, 'file')} checked, no problems${infos}${skipped}.\n`;
+  const withProblems = report.files.filter((f) => f.diagnostics.some((d) => d.severity === 'error' || d.severity === 'warning')).length;
   const mark = report.errorCount ? s.red('✖') : s.yellow('⚠');
-  return `${mark} ${n(report.errorCount, 'error')} and ${n(report.warningCount, 'warning')} in ${withProblems} of ${n(checked, 'file')}${skipped}.\n`;
+  return `${mark} ${n(report.errorCount, 'error')} and ${n(report.warningCount, 'warning')} in ${withProblems} of ${n(checked, 'file')}${infos}${skipped}.\n`;
 }
 
 // ------------------------------------------------------------------------------------------- json
@@ -95,9 +112,12 @@ export function formatJson(report: LintReport, tool: ToolInfo): string {
     tool: { name: tool.name, version: tool.version },
     errorCount: report.errorCount,
     warningCount: report.warningCount,
+    infoCount: report.infoCount,
     files: report.files.map((f) => {
       const c = countBySeverity(f.diagnostics);
-      return { path: f.path, kind: f.kind, errorCount: c.errors, warningCount: c.warnings, diagnostics: f.diagnostics.map(toJsonDiagnostic) };
+      const file: Record<string, unknown> = { path: f.path, kind: f.kind, errorCount: c.errors, warningCount: c.warnings, infoCount: c.infos, diagnostics: f.diagnostics.map(toJsonDiagnostic) };
+      if (f.support) file.support = f.support;
+      return file;
     }),
     skipped: report.skipped,
   };
@@ -139,11 +159,12 @@ export function formatSarif(report: LintReport, tool: ToolInfo): string {
       const result: Record<string, unknown> = {
         ruleId: d.rule,
         ruleIndex: ruleIndex.get(d.rule),
-        level: d.severity,
+        level: sarifLevel(d.severity),
         message: { text: d.message },
         locations: [{ physicalLocation: { artifactLocation: location, region: region(d.range) } }],
       };
       if (d.fixes?.length) result.fixes = d.fixes.map((x) => sarifFix(x, location));
+      if (d.href) result.properties = { helpUri: d.href };
       return result;
     });
   });
@@ -161,7 +182,8 @@ export function formatSarif(report: LintReport, tool: ToolInfo): string {
               id: r.id,
               name: r.id.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()).replace(/^\w/, (c) => c.toUpperCase()),
               shortDescription: { text: r.description },
-              defaultConfiguration: { level: r.default },
+              defaultConfiguration: { level: sarifLevel(r.default) },
+              ...(r.id.startsWith('client-') ? { helpUri: 'https://www.caniemail.com/' } : {}),
             })),
           },
         },

@@ -11,7 +11,7 @@ import { isSystemName } from '../core/language/catalog';
 import { LINT_CONFIG_PATH, mergeLintConfig, parseLintConfig, parseLintConfigText, type LintConfig } from '../core/language/config';
 import { loadLintConfig } from '../core/language/config-loader';
 import type { ListField } from '../core/language/fields';
-import { lint, type Diagnostic } from '../core/language/lint';
+import { lintEmail, type Diagnostic } from '../core/language/lint';
 import { parse } from '../core/language/parser';
 import { toLanguageField } from '../core/fields/catalog';
 import { connect, toCliError, type ConnectionOptions } from './connection';
@@ -43,6 +43,8 @@ export interface LintCommandOptions extends ConnectionOptions {
   output?: string;
   color?: boolean;
   quiet?: boolean;
+  /** Report information findings (client support, accessibility) too. */
+  info?: boolean;
 }
 
 /** Splits repeated, comma-separated option values: ["a,b", "c"] → ["a", "b", "c"]. */
@@ -141,7 +143,7 @@ export async function runLint(patterns: string[], opts: LintCommandOptions, tool
   const toStdout = !opts.output;
   const outStyle = style(toStdout && wantsColor(io.out, io.env, opts.color));
   const errStyle = style(wantsColor(io.err, io.env, opts.color));
-  const report: LintReport = { files: [], skipped: [], errorCount: 0, warningCount: 0 };
+  const report: LintReport = { files: [], skipped: [], errorCount: 0, warningCount: 0, infoCount: 0 };
   const dynamic = new Set([...dynamicFlags, ...(config.dynamicFields ?? [])]);
   const unknownToUs = new Map<string, string>();
   let text = '';
@@ -163,12 +165,16 @@ export async function runLint(patterns: string[], opts: LintCommandOptions, tool
       continue;
     }
     const kind = opts.kind ?? kindOf(f.absolute);
-    const diagnostics: Diagnostic[] = lint(content, { kind, fields, dynamicFields: dynamicFlags.length ? dynamicFlags : undefined, config });
+    const linted = lintEmail(content, { kind, fields, dynamicFields: dynamicFlags.length ? dynamicFlags : undefined, config, supportScore: opts.format === 'json' && kind === 'html' });
+    // Hints are the editor's faint marks: the command line never prints them, and information findings only with --info.
+    const diagnostics: Diagnostic[] = linted.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning' || (opts.info === true && d.severity === 'information'));
     const result: FileResult = { path: f.display, kind, diagnostics };
+    if (linted.support) result.support = linted.support;
     report.files.push(result);
     const c = countBySeverity(diagnostics);
     report.errorCount += c.errors;
     report.warningCount += c.warnings;
+    report.infoCount += c.infos;
     if (!fields) for (const n of referencedFields(content, kind, dynamic)) if (!unknownToUs.has(n)) unknownToUs.set(n, f.display);
     if (opts.format === 'text') {
       const chunk = formatTextFile(result, outStyle);

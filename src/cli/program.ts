@@ -89,11 +89,12 @@ Exit codes: 0 no errors · 1 errors found (or more warnings than --max-warnings;
     .option('-o, --output <file>', 'write the results to a file instead of stdout')
     .option('--fields <file>', 'the list fields to check field names against: the JSON `ongage-studio fields --save` writes (Ongage list_fields items)')
     .option('--dynamic-fields <names>', 'transactional dynamic fields to accept, comma-separated (repeatable)', collect)
-    .option('--rule <rule=severity>', `set a rule to off, warning or error (repeatable); rules: ${RULES.map((r) => r.id).join(', ')}`, collect)
+    .option('--rule <rule=severity>', `set a rule to off, hint, information, warning or error (repeatable; hints are not printed); rules: ${RULES.map((r) => r.id).join(', ')}`, collect)
     .option('--config <file>', 'read settings from this file instead of .ongage/lint.json (found in the working folder or above it)')
     .option('--no-config', 'ignore .ongage/lint.json')
     .addOption(new Option('--kind <kind>', 'check every file as this kind, whatever its name').choices(['html', 'text', 'subject']))
     .option('--max-warnings <n>', 'fail (exit 1) when there are more than n warnings', integer('--max-warnings', 0))
+    .option('--info', 'report information findings too (client support, accessibility); never a failure', false)
     .option('-q, --quiet', 'print findings only: no notes, no summary', false);
   connectionOptions(lintCmd, 'check field names against this list\'s fields, fetched from the connection');
   lintCmd
@@ -103,7 +104,7 @@ Exit codes: 0 no errors · 1 errors found (or more warnings than --max-warnings;
 
 Output:
   text   path:line:col  severity  rule  message   (one line per finding; the summary goes to stderr)
-  json   { errorCount, warningCount, files: [{ path, kind, diagnostics: [{ rule, severity, message, range, line, column, fixes… }] }] }
+  json   { errorCount, warningCount, infoCount, files: [{ path, kind, support: { score, clients, fullSupport, costliest }, diagnostics: [{ rule, severity, message, range, line, column, fixes, href… }] }] }
   sarif  SARIF 2.1.0, for GitHub code scanning (github/codeql-action/upload-sarif)
 
 Examples:
@@ -111,7 +112,8 @@ Examples:
   $ ongage-studio lint --fields fields.json --dynamic-fields receipt_id,order_total emails/
   $ ongage-studio lint --list 10542 --rule http-link=off --rule img-alt=error "**/*.html"
   $ ongage-studio lint --format sarif --output ongage.sarif --max-warnings 0 templates
-  $ ongage-studio lint --kind subject subjects/*.txt`,
+  $ ongage-studio lint --kind subject subjects/*.txt
+  $ ongage-studio lint --info --format json emails/   (client support and accessibility, with each email's support score)`,
     )
     .action(async (files: string[], o: LintCommandOptions & { format: OutputFormat }) => {
       setExit(await runLint(files, { ...o, color: o.color !== false && globalColor() }, { name: TOOL_NAME, version: VERSION, cwd: io.cwd }, io));

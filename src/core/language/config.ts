@@ -7,7 +7,9 @@
  * `.ongage/lint.json`:
  *   { "rules": { "http-link": "off", "img-alt": "error" }, "dynamicFields": ["receipt_id"] }
  */
-export type RuleSetting = 'off' | 'warning' | 'error';
+export type RuleSetting = 'off' | 'hint' | 'information' | 'warning' | 'error';
+
+export const SEVERITIES: readonly Exclude<RuleSetting, 'off'>[] = ['error', 'warning', 'information', 'hint'];
 
 export interface RuleInfo {
   id: string;
@@ -34,6 +36,17 @@ export const RULES = [
   { id: 'img-alt', default: 'warning', description: 'An image without an alt attribute.' },
   { id: 'http-link', default: 'warning', description: 'A link to an http: address (use https:).' },
   { id: 'empty-subject', default: 'warning', description: 'An empty subject line.' },
+  { id: 'client-unsupported', default: 'information', description: 'An HTML or CSS feature some target email clients ignore (caniemail data).' },
+  { id: 'client-partial', default: 'hint', description: 'An HTML or CSS feature some target email clients support only partly (caniemail data).' },
+  { id: 'html-lang', default: 'information', description: 'No lang attribute on <html>, or one that is not a language tag.' },
+  { id: 'html-dir', default: 'information', description: 'A right-to-left language without dir="rtl", or a dir value that is not a direction.' },
+  { id: 'missing-title', default: 'information', description: 'No <title>, or an empty one.' },
+  { id: 'vml-image-alt', default: 'information', description: 'A VML image (Outlook for Windows) without alt text.' },
+  { id: 'link-text', default: 'information', description: 'Link text that says nothing ("click here"), or an image link or link without any text.' },
+  { id: 'heading-order', default: 'information', description: 'A heading that skips a level (<h1> then <h3>).' },
+  { id: 'layout-table', default: 'information', description: 'A layout table without role="presentation".' },
+  { id: 'color-contrast', default: 'information', description: 'Text and background colours (both stated in the email) below the WCAG AA contrast.' },
+  { id: 'small-font', default: 'information', description: 'Body text under 14px.' },
 ] as const satisfies readonly RuleInfo[];
 
 export type RuleId = (typeof RULES)[number]['id'];
@@ -45,6 +58,8 @@ export interface LintConfig {
   rules: Partial<Record<RuleId, RuleSetting>>;
   /** Transactional dynamic field keys accepted as known fields everywhere. */
   dynamicFields?: string[];
+  /** Target email clients of the client-support checks (`gmail`, `outlook.windows`…); the defaults when absent. */
+  clients?: string[];
 }
 
 /** Where the workspace configuration lives, relative to the workspace folder. */
@@ -64,6 +79,8 @@ export function mergeLintConfig(base: LintConfig | undefined, over: LintConfig |
   const dyn = [...(base?.dynamicFields ?? []), ...(over?.dynamicFields ?? [])];
   const merged: LintConfig = { rules: { ...(base?.rules ?? {}), ...(over?.rules ?? {}) } };
   if (dyn.length) merged.dynamicFields = [...new Set(dyn)];
+  const clients = over?.clients ?? base?.clients;
+  if (clients) merged.clients = [...clients];
   return merged;
 }
 
@@ -88,25 +105,25 @@ export function parseLintConfig(value: unknown, source = LINT_CONFIG_PATH): Conf
   const obj = value as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
     // "sends" (the allowlist and threshold of sends) is read and checked by src/core/send/guards.ts.
-    if (key !== 'rules' && key !== 'dynamicFields' && key !== 'sends' && key !== '$schema') {
-      errors.push(`${source}: unknown key "${key}" (expected "rules", "dynamicFields" and "sends").`);
+    if (key !== 'rules' && key !== 'dynamicFields' && key !== 'clients' && key !== 'sends' && key !== '$schema') {
+      errors.push(`${source}: unknown key "${key}" (expected "rules", "dynamicFields", "clients" and "sends").`);
     }
   }
   if (obj.rules !== undefined) {
     if (typeof obj.rules !== 'object' || obj.rules === null || Array.isArray(obj.rules)) {
-      errors.push(`${source}: "rules" must be an object of rule name → "off" | "warning" | "error".`);
+      errors.push(`${source}: "rules" must be an object of rule name → "off" | "hint" | "information" | "warning" | "error".`);
     } else {
       for (const [id, raw] of Object.entries(obj.rules as Record<string, unknown>)) {
         if (!isRuleId(id)) {
           errors.push(`${source}: unknown rule "${id}". Known rules: ${RULE_IDS.join(', ')}.`);
           continue;
         }
-        const v = raw === 'warn' ? 'warning' : raw;
-        if (v !== 'off' && v !== 'warning' && v !== 'error') {
-          errors.push(`${source}: rule "${id}" is set to ${JSON.stringify(raw)}; use "off", "warning" or "error".`);
+        const v = raw === 'warn' ? 'warning' : raw === 'info' ? 'information' : raw;
+        if (v !== 'off' && !(SEVERITIES as readonly unknown[]).includes(v)) {
+          errors.push(`${source}: rule "${id}" is set to ${JSON.stringify(raw)}; use "off", "hint", "information", "warning" or "error".`);
           continue;
         }
-        config.rules[id] = v;
+        config.rules[id] = v as RuleSetting;
       }
     }
   }
@@ -117,8 +134,18 @@ export function parseLintConfig(value: unknown, source = LINT_CONFIG_PATH): Conf
       config.dynamicFields = [...(obj.dynamicFields as string[])];
     }
   }
+  if (obj.clients !== undefined) {
+    if (!Array.isArray(obj.clients) || obj.clients.some((x) => typeof x !== 'string' || !CLIENT_PATTERN.test(x))) {
+      errors.push(`${source}: "clients" must be a list of email clients like ["gmail", "outlook.windows", "apple-mail.ios"] (caniemail's client and platform names).`);
+    } else {
+      config.clients = [...(obj.clients as string[])];
+    }
+  }
   return { config, errors };
 }
+
+/** A target client: caniemail's client name, optionally with a platform (`outlook.windows`). */
+export const CLIENT_PATTERN = /^[a-z0-9-]+(\.[a-z0-9-]+)?$/;
 
 /** Parses the text of a `.ongage/lint.json` file. */
 export function parseLintConfigText(text: string, source = LINT_CONFIG_PATH): ConfigResult {

@@ -4,6 +4,8 @@
  */
 import type { Clause, DocumentKind, Fix, FunctionTag, Span, Tag } from './ast';
 import { isSystemDate, isSystemName } from './catalog';
+import type * as Checks from './checks';
+import type { SupportScore } from './client-support';
 import { ruleSetting, type LintConfig, type RuleId } from './config';
 import { formatListDate, matchesDateFormat, readOtherDate } from './dates';
 import { nearest } from './distance';
@@ -11,13 +13,15 @@ import type { ListField } from './fields';
 import { attribute, scanHtml } from './html';
 import { parse, type ParseResult } from './parser';
 
-export type Severity = 'error' | 'warning';
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 export interface Diagnostic extends Span {
   rule: RuleId;
   severity: Severity;
   message: string;
   fixes?: Fix[];
+  /** A page that explains the finding (caniemail's page of a client-support finding). */
+  href?: string;
 }
 
 export interface LintOptions {
@@ -36,18 +40,44 @@ export interface LintOptions {
   composedTemplates?: readonly string[];
   /** A parse of this same text, to reuse (the editor caches one per document version). */
   parsed?: ParseResult;
+  /** Also compute the client-support score of an HTML body (`lintEmail`'s `support`). */
+  supportScore?: boolean;
+}
+
+export interface LintResult {
+  diagnostics: Diagnostic[];
+  /** The client-support score of an HTML body, when asked for with `supportScore`. */
+  support?: SupportScore;
+}
+
+/**
+ * The email checks (client support, accessibility: parse5, culori and the caniemail data) load on the first HTML
+ * body; in the extension they are a bundle of their own, dist/email-checks.js (esbuild.js), so activation skips them.
+ */
+let checksModule: typeof Checks | undefined;
+function checks(): typeof Checks {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (checksModule ??= require('./checks') as typeof Checks);
 }
 
 /** Gmail clips a message whose HTML exceeds 102 KB (counted here as 102 × 1024 bytes of UTF-8). */
 export const GMAIL_CLIP_BYTES = 102 * 1024;
 
 export function lint(text: string, options: LintOptions): Diagnostic[] {
+  return lintEmail(text, options).diagnostics;
+}
+
+/** `lint`, and for an HTML body the client-support score when `supportScore` asks for it. */
+export function lintEmail(text: string, options: LintOptions): LintResult {
   const parsed = options.parsed && options.parsed.text === text ? options.parsed : parse(text, { kind: options.kind });
-  return new Linter(text, parsed, options).run();
+  const linter = new Linter(text, parsed, options);
+  const diagnostics = linter.run();
+  return linter.support ? { diagnostics, support: linter.support } : { diagnostics };
 }
 
 class Linter {
   private readonly out: Diagnostic[] = [];
+  support?: SupportScore;
 
   constructor(
     private readonly text: string,
@@ -261,6 +291,7 @@ class Linter {
 
   private htmlRules(): void {
     this.htmlSize();
+    this.emailChecks();
     const wantAlt = this.enabled('img-alt');
     const wantHttp = this.enabled('http-link');
     if (!wantAlt && !wantHttp) return;
@@ -281,6 +312,17 @@ class Linter {
           this.edit('Change to https:', s, s + 5, 'https:', true),
         ]);
       }
+    }
+  }
+
+  /** Client support and accessibility (checks.ts). */
+  private emailChecks(): void {
+    const found = checks().runEmailChecks(this.text, this.parsed.tags, (r) => this.enabled(r), this.options.config?.clients, this.options.supportScore === true);
+    this.support = found.support;
+    for (const f of found.findings) {
+      const before = this.out.length;
+      this.report(f.rule, f, f.message);
+      if (f.href && this.out.length > before) this.out[this.out.length - 1].href = f.href;
     }
   }
 

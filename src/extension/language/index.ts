@@ -94,9 +94,20 @@ const COMPLETION_KINDS: Record<CompletionKind, vscode.CompletionItemKind> = {
 /** Settings, read once and again when they change. */
 function settingsConfig(): { enabled: boolean; config: LintConfig; errors: string[] } {
   const cfg = vscode.workspace.getConfiguration('ongage.lint');
-  const { config, errors } = parseLintConfig({ rules: cfg.get('rules') ?? {}, dynamicFields: cfg.get('dynamicFields') ?? [] }, 'Settings (ongage.lint)');
+  const clients = vscode.workspace.getConfiguration('ongage.checks').get<unknown>('clients');
+  const { config, errors } = parseLintConfig(
+    { rules: cfg.get('rules') ?? {}, dynamicFields: cfg.get('dynamicFields') ?? [], ...(Array.isArray(clients) && clients.length ? { clients } : {}) },
+    'Settings (ongage.lint, ongage.checks)',
+  );
   return { enabled: cfg.get<boolean>('enabled', true), config, errors };
 }
+
+const SEVERITY: Record<Diagnostic['severity'], vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  information: vscode.DiagnosticSeverity.Information,
+  hint: vscode.DiagnosticSeverity.Hint,
+};
 
 export function registerLanguageFeatures(context: vscode.ExtensionContext, deps: LanguageDeps): void {
   const { log, fields } = deps;
@@ -137,9 +148,9 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
       collection.set(
         doc.uri,
         diagnostics.map((d) => {
-          const v = new vscode.Diagnostic(toRange(d.range), d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+          const v = new vscode.Diagnostic(toRange(d.range), d.message, SEVERITY[d.severity]);
           v.source = 'ongage';
-          v.code = d.rule;
+          v.code = d.href ? { value: d.rule, target: vscode.Uri.parse(d.href) } : d.rule;
           return v;
         }),
       );
@@ -194,7 +205,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
       collection.delete(d.uri);
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('ongage.lint')) return;
+      if (!e.affectsConfiguration('ongage.lint') && !e.affectsConfiguration('ongage.checks')) return;
       settings = settingsConfig();
       for (const err of settings.errors) log.warn(err);
       relintAll();
@@ -249,7 +260,8 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
           sample: fields.sample(uri),
           parsed: cache.get(doc),
         });
-        return h ? new vscode.Hover(new vscode.MarkdownString(h.markdown), new vscode.Range(doc.positionAt(h.start), doc.positionAt(h.end))) : undefined;
+        if (h) return new vscode.Hover(new vscode.MarkdownString(h.markdown), new vscode.Range(doc.positionAt(h.start), doc.positionAt(h.end)));
+        return clientSupportHover(doc, lastLint.get(uri), doc.offsetAt(position));
       },
     }),
   );
@@ -265,7 +277,8 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
           const actions: vscode.CodeAction[] = [];
           for (const vd of ctx.diagnostics) {
             if (vd.source !== 'ongage') continue;
-            const d = last.diagnostics.find((x) => x.rule === vd.code && toRange(x.range).isEqual(vd.range));
+            const code = typeof vd.code === 'object' ? vd.code.value : vd.code;
+            const d = last.diagnostics.find((x) => x.rule === code && toRange(x.range).isEqual(vd.range));
             for (const fix of d?.fixes ?? []) actions.push(toAction(doc, fix, vd));
           }
           return actions;
@@ -294,6 +307,21 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
   );
 
   vscode.workspace.textDocuments.forEach((d) => schedule(d, 0));
+}
+
+/** Over a feature some target clients ignore or support partly: which clients, caniemail's notes, its page. */
+function clientSupportHover(doc: vscode.TextDocument, last: { version: number; diagnostics: Diagnostic[] } | undefined, offset: number): vscode.Hover | undefined {
+  if (!last || last.version !== doc.version) return undefined;
+  const here = last.diagnostics.filter((d) => (d.rule === 'client-unsupported' || d.rule === 'client-partial') && d.start <= offset && offset < d.end);
+  if (!here.length) return undefined;
+  const md = new vscode.MarkdownString();
+  for (const d of here) {
+    const [clients, ...rest] = d.message.replace(/\s*https:\/\/\S+$/, '').split(' Notes: ');
+    md.appendMarkdown(`**${d.rule === 'client-unsupported' ? 'Not supported' : 'Partly supported'}** — ${clients.split('; ').join('  \n')}\n\n`);
+    if (rest.length) md.appendMarkdown(`${rest.join(' Notes: ')}\n\n`);
+    if (d.href) md.appendMarkdown(`[caniemail.com](${d.href})\n\n`);
+  }
+  return new vscode.Hover(md, new vscode.Range(doc.positionAt(here[0].start), doc.positionAt(here[0].end)));
 }
 
 function toAction(doc: vscode.TextDocument, fix: Fix, diagnostic: vscode.Diagnostic): vscode.CodeAction {

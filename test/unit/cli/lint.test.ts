@@ -116,7 +116,7 @@ describe('cli lint: files and globs', () => {
       [['lint', '--format', 'xml', 'emails'], /argument 'xml' is invalid\. Allowed choices are text, json, sarif/],
       [['lint', '--rule', 'http-link', 'emails'], /--rule "http-link": write it as <rule>=off\|warning\|error/],
       [['lint', '--rule', 'no-such-rule=off', 'emails'], /unknown rule "no-such-rule"\. Known rules: unclosed-tag/],
-      [['lint', '--rule', 'img-alt=loud', 'emails'], /rule "img-alt" is set to "loud"; use "off", "warning" or "error"/],
+      [['lint', '--rule', 'img-alt=loud', 'emails'], /rule "img-alt" is set to "loud"; use "off", "hint", "information", "warning" or "error"/],
       [['lint', '--fields', 'nope.json', 'emails'], /nope\.json: no such fields file\. Write one with `ongage-studio fields --list <id> --save/],
       [['lint', '--fields', 'emails', 'emails'], /is a folder; --fields takes the JSON file/],
       [['lint', '--fields', 'f.json', '--list', '5', 'emails'], /Pass either --fields <file> or --list <id>, not both/],
