@@ -233,3 +233,28 @@ describe('cli lint: settings', () => {
     assert.match(broken.stderr, /not valid JSON/);
   });
 });
+
+describe('cli lint: client support and accessibility', () => {
+  it('--format json carries each HTML email\'s support score; --info adds the information findings', async () => {
+    const t = tempDir();
+    try {
+      writeFiles(t.dir, { 'a.html': `<html lang="en"><head><title>x</title></head><body><div style="border-radius:6px; display:flex">Hi</div>${UNSUB}</body></html>`, 'b.ongage.txt': `Hi\n${UNSUB}\n` });
+      const plain = JSON.parse((await cli(['lint', '--no-config', '--format', 'json', '.'], { cwd: t.dir })).stdout);
+      const a = plain.files.find((f: { path: string }) => f.path === 'a.html');
+      assert.deepEqual(a.diagnostics, []);
+      assert.ok(a.support.clients > 0 && a.support.score < 100, JSON.stringify(a.support));
+      assert.ok(a.support.costliest.some((c: { feature: string }) => c.feature === 'css-border-radius'));
+      assert.equal(plain.files.find((f: { path: string }) => f.path === 'b.ongage.txt').support, undefined, 'no score for a text part');
+      const info = await cli(['lint', '--no-config', '--info', '--format', 'json', 'a.html'], { cwd: t.dir });
+      assert.equal(info.code, 0);
+      const doc = JSON.parse(info.stdout);
+      assert.ok(doc.infoCount > 0 && doc.warningCount === 0);
+      assert.ok(doc.files[0].diagnostics.every((d: { severity: string }) => d.severity === 'information'));
+      const text = await cli(['lint', '--no-config', '--info', 'a.html'], { cwd: t.dir });
+      assert.match(text.stdout, /^a\.html:1:\d+ {2}info {2}client-unsupported {2}Outlook: Windows/m);
+      assert.match(text.stderr, /no problems \(and \d+ information findings\)/);
+    } finally {
+      t.remove();
+    }
+  });
+});

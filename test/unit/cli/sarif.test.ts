@@ -9,7 +9,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import Ajv from 'ajv';
 import { RULES } from '../../../src/core/language/config';
-import { cli } from './helpers';
+import { cli, tempDir, writeFiles } from './helpers';
 
 type Validator = ((data: unknown) => boolean) & { errors?: unknown };
 
@@ -99,5 +99,39 @@ describe('cli lint --format sarif', () => {
     const uri = log.runs[0].results[0].locations[0].physicalLocation.artifactLocation;
     assert.match(uri.uri, /^file:\/\/\/.*\/promo\.html$/);
     assert.equal(uri.uriBaseId, undefined);
+  });
+
+  it('client-support and accessibility findings (--info) are notes with their rule, range and caniemail page', async () => {
+    const t = tempDir();
+    try {
+      writeFiles(t.dir, {
+        'a.html': '<html><head><title>x</title></head><body>\n<div style="border-radius:6px">Hi</div>\n<a href="{{ocx_unsubscribe_link}}">Unsubscribe</a></body></html>\n',
+      });
+      const without = JSON.parse((await cli(['lint', '--no-config', '--format', 'sarif', 'a.html'], { cwd: t.dir })).stdout);
+      assert.deepEqual(without.runs[0].results, [], 'information findings only with --info');
+      const r = await cli(['lint', '--no-config', '--info', '--format', 'sarif', 'a.html'], { cwd: t.dir });
+      assert.equal(r.code, 0, 'information never fails a run');
+      const log = JSON.parse(r.stdout);
+      assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+      const run = log.runs[0];
+      const rules = run.tool.driver.rules as Array<{ id: string; defaultConfiguration: { level: string } }>;
+      assert.equal(rules.find((x) => x.id === 'client-unsupported')!.defaultConfiguration.level, 'note');
+      assert.equal(rules.find((x) => x.id === 'html-lang')!.defaultConfiguration.level, 'note');
+      const radius = run.results.find((x: { ruleId: string; locations: Array<{ physicalLocation: { region: { startLine: number; startColumn: number; endColumn: number } } }> }) => x.ruleId === 'client-unsupported' && x.locations[0].physicalLocation.region.startLine === 2);
+      assert.ok(radius, JSON.stringify(run.results.map((x: { ruleId: string }) => x.ruleId)));
+      assert.equal(radius.level, 'note');
+      assert.deepEqual(radius.locations[0].physicalLocation.region, { startLine: 2, startColumn: 13, endLine: 2, endColumn: 26 });
+      assert.match(radius.message.text, /^Outlook: Windows 2016/);
+      assert.equal(radius.properties.helpUri, 'https://www.caniemail.com/features/css-border-radius/');
+      assert.equal(rules[radius.ruleIndex].id, 'client-unsupported');
+      const lang = run.results.find((x: { ruleId: string }) => x.ruleId === 'html-lang');
+      assert.equal(lang.level, 'note');
+      assert.deepEqual(lang.locations[0].physicalLocation.region, { startLine: 1, startColumn: 2, endLine: 1, endColumn: 6 });
+      assert.ok(!run.results.some((x: { ruleId: string }) => x.ruleId === 'client-partial'), 'hints are never printed');
+      const raised = JSON.parse((await cli(['lint', '--no-config', '--rule', 'client-partial=warning', '--format', 'sarif', 'a.html'], { cwd: t.dir })).stdout);
+      assert.ok(raised.runs[0].results.some((x: { ruleId: string; level: string }) => x.ruleId === 'client-partial' && x.level === 'warning'));
+    } finally {
+      t.remove();
+    }
   });
 });
