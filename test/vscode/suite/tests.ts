@@ -139,7 +139,7 @@ describe('the editor and the command line agree on every diagnostic', function (
 
   function cliLint(cwd: string, files: string[]): Promise<CliJson> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(root(), 'bin', 'ongage-studio.js'), 'lint', '--format', 'json', '--no-config', ...files], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [path.join(root(), 'bin', 'ongage-studio.js'), 'lint', '--format', 'json', '--info', '--no-config', ...files], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       child.stdout.on('data', (d) => (out += d));
@@ -160,8 +160,17 @@ describe('the editor and the command line agree on every diagnostic', function (
   const editorRows = (uri: vscode.Uri): Row[] =>
     vscode.languages
       .getDiagnostics(uri)
-      .filter((d) => d.source === 'ongage')
-      .map((d): Row => [String(d.code), d.severity === vscode.DiagnosticSeverity.Error ? 'error' : 'warning', d.message, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character])
+      // The command line prints every severity but hints (with --info, information findings too).
+      .filter((d) => d.source === 'ongage' && d.severity !== vscode.DiagnosticSeverity.Hint)
+      .map((d): Row => [
+        String(typeof d.code === 'object' ? d.code.value : d.code),
+        d.severity === vscode.DiagnosticSeverity.Error ? 'error' : d.severity === vscode.DiagnosticSeverity.Warning ? 'warning' : 'information',
+        d.message,
+        d.range.start.line,
+        d.range.start.character,
+        d.range.end.line,
+        d.range.end.character,
+      ])
       .sort();
 
   /** Opens every file in the editor and waits until its diagnostics are the command line's; returns their count. */
