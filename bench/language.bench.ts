@@ -1,6 +1,10 @@
 /**
  * Speed of the template-language core on a 100 KB email (the corpus's large newsletter when present, else a
- * generated one of the same size): parse, lint, completion and hover, as run on every keystroke.
+ * generated one of the same size): parse, lint, completion and hover, as run on every keystroke. Then lint on
+ * hostile input (the bound is 50 ms for any 100 KB): lint_hostile_100kb_ms is the slowest of a set of 100 KB
+ * texts (each a piece repeated on one line; the slowest one's piece goes to stderr), lint_nested_long_line_ms
+ * 1,000 nested `{{a:` then 100 KB on the line, lint_deep_nesting_ms `{{a:b` × 20,000 then `}}`,
+ * lint_deep_ocx_if_ms 5,000 nested ocx_if blocks.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -50,4 +54,33 @@ export default async function (report: Report): Promise<void> {
     const edited = `${text.slice(0, mid)}${i++ % 2 ? 'x' : ''}${text.slice(mid)}`;
     lint(edited, { kind: 'html', fields });
   }), 'ms');
+
+  // Hostile input: medians of a few runs each (the slow paths here were seconds, not milliseconds).
+  const median = (fn: () => void, runs = 5): number => {
+    fn();
+    const ms: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      fn();
+      ms.push(performance.now() - t0);
+    }
+    return ms.sort((a, b) => a - b)[runs >> 1];
+  };
+  const K = 100_000;
+  const fill = (unit: string): string => unit.repeat(Math.ceil(K / unit.length)).slice(0, K);
+  const pieces = ['{{a:x ', '{{a x ', '{{a[x ', '{{}}', '{{#x ', '\\{{a:', '{{ocx_if a', '{{ocx_if a = 1}}x', '{{ocx_iff a = 1}}', '{{ocx_endif}}', '{{first_name}}', '<a href="x?{{a}}', '<a ', '<title', '{{a:\n', 'hi first_name}} ', '{{ocx_if a = b and c}}'];
+  let worst = { ms: 0, piece: '' };
+  for (const piece of pieces) {
+    const hostile = fill(piece);
+    const ms = median(() => lint(hostile, { kind: 'html', fields }));
+    if (ms > worst.ms) worst = { ms, piece };
+  }
+  process.stderr.write(`language bench: slowest hostile 100 KB text repeats ${JSON.stringify(worst.piece)}\n`);
+  report('lint_hostile_100kb_ms', worst.ms, 'ms');
+  const nestedLong = '{{a:'.repeat(1000) + 'x'.repeat(K);
+  report('lint_nested_long_line_ms', median(() => lint(nestedLong, { kind: 'html', fields })), 'ms');
+  const deep = '{{a:b'.repeat(20_000) + '}}';
+  report('lint_deep_nesting_ms', median(() => lint(deep, { kind: 'html', fields })), 'ms');
+  const deepIf = '{{ocx_if plan = pro}}'.repeat(5000) + 'x' + '{{ocx_endif}}'.repeat(5000);
+  report('lint_deep_ocx_if_ms', median(() => lint(deepIf, { kind: 'html', fields })), 'ms');
 }

@@ -136,6 +136,14 @@ function isLineBreak(c: number): boolean {
 }
 const MARKUP = /<\/?[A-Za-z!][^<>]*>?/;
 
+/**
+ * How deep tags may nest inside fallbacks and function arguments, and ocx_if blocks inside each other. Real
+ * emails nest two or three levels; past these the parser reports the place and stops nesting (so no consumer
+ * of the tree recurses without a bound).
+ */
+export const MAX_TAG_NESTING = 32;
+export const MAX_BLOCK_NESTING = 64;
+
 class Parser {
   private readonly n: number;
   private readonly lines: LineIndex;
@@ -144,6 +152,21 @@ class Parser {
   private readonly blocks: IfBlock[] = [];
   private readonly root: Node[] = [];
   private readonly stack: IfBlock[] = [];
+  /**
+   * Offsets of nested tags (depth ≥ 1, where the depth changes nothing else) already found unclosed: a tag
+   * that encloses one is unclosed too, so a retry from an inner `{{` stops there instead of scanning the line
+   * again (which made `{{a:` × 1,000 plus a long line quadratic).
+   */
+  private readonly nestedFailed = new Set<number>();
+  /** Those of them that failed because the nesting cap was hit inside them. */
+  private readonly deepFailed = new Set<number>();
+  /**
+   * Inside the top-level tag being parsed: -1, or the offset of the `{{` where the nesting cap was hit (reported
+   * when that tag fails), or -2 when the failure comes from a place already reported.
+   */
+  private tooDeep = -1;
+  /** The line where the tag nesting cap was last reported. */
+  private tooDeepLine = -1;
 
   constructor(
     private readonly t: string,
@@ -165,6 +188,7 @@ class Parser {
         continue;
       }
       const escaped = i > 0 && t.charCodeAt(i - 1) === 92;
+      this.tooDeep = -1;
       const tag = this.parseTag(i, 0, escaped);
       if (!tag) {
         pos = i + 2;
@@ -258,6 +282,14 @@ class Parser {
     const top = this.stack[this.stack.length - 1];
     switch (tag.type) {
       case 'if': {
+        if (this.stack.length === MAX_BLOCK_NESTING) {
+          this.problem(
+            'block-structure',
+            tag.start,
+            tag.end,
+            `{{ocx_if}} blocks nested more than ${MAX_BLOCK_NESTING} deep: the outline stops listing them here. Nest fewer blocks (combine conditions with AND / OR, or use {{ocx_elseif}}).`,
+          );
+        }
         const block: IfBlock = {
           type: 'block',
           branches: [{ tag, children: [], ...this.span(tag.start, tag.end) }],
@@ -520,6 +552,10 @@ class Parser {
         tag.closed = false;
         Object.assign(tag, this.span(start, nameEnd));
         delete tag.params;
+        if (this.reportedTooDeep(depth)) {
+          this.tags.push(tag);
+          return tag;
+        }
         const shown = this.quote(t.slice(start, nameEnd));
         const lineStop = this.fallbackFixPoint(q + 1);
         this.problem(
@@ -544,6 +580,29 @@ class Parser {
     else this.finishWithJunk(tag, c, q, q);
     this.tags.push(tag);
     return tag;
+  }
+
+  /**
+   * A top-level tag failed because tags nest deeper than the cap inside it: report that place (once a line; a
+   * retry from an inner `{{` that fails for the same reason reports nothing). True when the failure was that.
+   */
+  private reportedTooDeep(depth: number): boolean {
+    if (depth > 0 || this.tooDeep === -1) return false;
+    const at = this.tooDeep;
+    this.tooDeep = -1;
+    // Once per line: a retry from an inner `{{` hits the cap again further on (tags do not span lines).
+    const line = at >= 0 ? this.lines.positionAt(at).line : -1;
+    if (at >= 0 && line !== this.tooDeepLine) {
+      this.tooDeepLine = line;
+      const nameEnd = this.readName(this.skipBlanks(at + 2));
+      this.problem(
+        'tag-syntax',
+        at,
+        Math.max(nameEnd, at + 2),
+        `Tags nested more than ${MAX_TAG_NESTING} deep in fallbacks and function arguments: the tags around this one are read as text. Nest fewer tags here (an email needs two or three levels at most).`,
+      );
+    }
+    return true;
   }
 
   /** Where to insert `}}` for an unclosed fallback: before markup or the end of the line; -1 when unclear. */
@@ -655,7 +714,20 @@ class Parser {
       if ((c === 123 && t.charCodeAt(p + 1) === 123) || esc) {
         const open = esc ? p + 1 : p;
         if (t.charCodeAt(open + 2) !== 123) {
+          const key = esc ? -open - 1 : open;
+          if (this.nestedFailed.has(key)) {
+            if (this.tooDeep === -1 && this.deepFailed.has(key)) this.tooDeep = -2;
+            return undefined;
+          }
+          if (depth + 1 > MAX_TAG_NESTING) {
+            if (this.tooDeep === -1) this.tooDeep = open;
+            return undefined;
+          }
           const nested = this.parseTag(open, depth + 1, esc);
+          if (nested && !nested.closed) {
+            this.nestedFailed.add(key);
+            if (this.tooDeep !== -1) this.deepFailed.add(key);
+          }
           if (nested) {
             if (!nested.closed || (nested.type !== 'field' && nested.type !== 'function')) return undefined;
             pushLiteral(p);
@@ -682,6 +754,10 @@ class Parser {
       this.tags.length = tagMark;
       this.problems.length = problemMark;
       tag.closed = false;
+      if (this.reportedTooDeep(depth)) {
+        this.tags.push(tag);
+        return tag;
+      }
       this.problem('unclosed-tag', start, nameEnd, `"${this.quote(t.slice(start, nameEnd))}{…" is not closed: a function is written {{${name.text}{argument}}}, with "}" after the argument and "}}" after that.`);
       this.tags.push(tag);
       return tag;

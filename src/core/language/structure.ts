@@ -1,6 +1,6 @@
 /** Folding ranges and document symbols for ocx_if blocks, editor-free. */
 import type { Branch, IfBlock, Node, Span } from './ast';
-import type { ParseResult } from './parser';
+import { MAX_BLOCK_NESTING, type ParseResult } from './parser';
 
 export interface FoldingRange {
   startLine: number;
@@ -29,11 +29,20 @@ export function foldingRanges(parsed: ParseResult): FoldingRange[] {
   return out;
 }
 
+/** The branch's tag without its braces, blanks folded, cut to a length an outline can show. */
 function label(parsed: ParseResult, b: Branch): string {
-  return parsed.text.slice(b.tag.start, b.tag.end).replace(/^\\?\{\{\s*/, '').replace(/\s*\}\}$/, '').replace(/\s+/g, ' ');
+  const t = parsed.text;
+  let s = b.tag.start;
+  let e = b.tag.end;
+  if (t.charCodeAt(s) === 92) s++;
+  if (t.startsWith('{{', s)) s += 2;
+  if (e - s >= 2 && t.startsWith('}}', e - 2)) e -= 2;
+  const cut = Math.min(e, s + 200);
+  const one = t.slice(s, cut).replace(/\s+/g, ' ').trim();
+  return cut < e ? `${one}…` : one;
 }
 
-function blockSymbol(parsed: ParseResult, block: IfBlock): SymbolNode {
+function blockSymbol(parsed: ParseResult, block: IfBlock, depth: number): SymbolNode {
   const first = block.branches[0];
   const branches = block.branches.map((b) => ({
     name: label(parsed, b),
@@ -42,7 +51,7 @@ function blockSymbol(parsed: ParseResult, block: IfBlock): SymbolNode {
     end: b.end,
     range: b.range,
     selection: { start: b.tag.start, end: b.tag.end, range: b.tag.range },
-    children: symbolsOf(parsed, b.children),
+    children: symbolsOf(parsed, b.children, depth + 1),
   }));
   return {
     name: label(parsed, first),
@@ -55,11 +64,13 @@ function blockSymbol(parsed: ParseResult, block: IfBlock): SymbolNode {
   };
 }
 
-function symbolsOf(parsed: ParseResult, nodes: Node[]): SymbolNode[] {
-  return nodes.filter((n): n is IfBlock => n.type === 'block').map((b) => blockSymbol(parsed, b));
+/** Blocks nested deeper than the parser's cap (which reports the place) are not listed. */
+function symbolsOf(parsed: ParseResult, nodes: Node[], depth: number): SymbolNode[] {
+  if (depth >= MAX_BLOCK_NESTING) return [];
+  return nodes.filter((n): n is IfBlock => n.type === 'block').map((b) => blockSymbol(parsed, b, depth));
 }
 
 /** A symbol per ocx_if block; its branches (when there are several) as children, nested blocks inside them. */
 export function documentSymbols(parsed: ParseResult): SymbolNode[] {
-  return symbolsOf(parsed, parsed.nodes);
+  return symbolsOf(parsed, parsed.nodes, 0);
 }

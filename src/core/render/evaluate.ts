@@ -244,24 +244,28 @@ class Evaluator {
     }
   }
 
-  private findBroken(nodes: Node[]): void {
-    for (const n of nodes) {
-      if (n.type === 'text') continue;
-      if (n.type === 'block') {
-        const tags: Tag[] = n.branches.map((b) => b.tag);
-        if (n.endTag) tags.push(n.endTag);
-        const broken = !n.endTag || tags.some((t) => this.isBroken(t));
-        if (broken) {
-          this.brokenBlocks.add(n);
-          for (const t of tags) this.asWritten.add(t);
+  /** Over the whole tree without recursion (ocx_if blocks may nest to any depth). */
+  private findBroken(root: Node[]): void {
+    const pending: Node[][] = [root];
+    for (let nodes = pending.pop(); nodes; nodes = pending.pop()) {
+      for (const n of nodes) {
+        if (n.type === 'text') continue;
+        if (n.type === 'block') {
+          const tags: Tag[] = n.branches.map((b) => b.tag);
+          if (n.endTag) tags.push(n.endTag);
+          const broken = !n.endTag || tags.some((t) => this.isBroken(t));
+          if (broken) {
+            this.brokenBlocks.add(n);
+            for (const t of tags) this.asWritten.add(t);
+          }
+          for (const b of n.branches) pending.push(b.children);
+          continue;
         }
-        for (const b of n.branches) this.findBroken(b.children);
-        continue;
+        // A tag node. Stray ocx_elseif/ocx_else/ocx_endif (no open block) are broken too.
+        if (this.isBroken(n) || n.type === 'if' || n.type === 'elseif' || n.type === 'else' || n.type === 'endif') this.asWritten.add(n);
+        else if (n.type === 'field' && n.fallback) this.markNested(n.fallback.parts);
+        else if (n.type === 'function' && n.argument) this.markNested(n.argument.parts);
       }
-      // A tag node. Stray ocx_elseif/ocx_else/ocx_endif (no open block) are broken too.
-      if (this.isBroken(n) || n.type === 'if' || n.type === 'elseif' || n.type === 'else' || n.type === 'endif') this.asWritten.add(n);
-      else if (n.type === 'field' && n.fallback) this.markNested(n.fallback.parts);
-      else if (n.type === 'function' && n.argument) this.markNested(n.argument.parts);
     }
   }
 
@@ -413,29 +417,43 @@ class Evaluator {
     }
   }
 
-  private renderNodes(nodes: Node[]): void {
-    for (const n of nodes) {
-      if (n.type === 'text') this.out += this.text.slice(n.start, n.end);
-      else if (n.type === 'block') this.renderBlock(n);
-      else this.out += this.renderTag(n, this.modes.get(n) ?? 'html');
+  /**
+   * The nodes in order, without recursion (ocx_if blocks may nest to any depth): a block's chosen branch (or,
+   * for a broken block, its tags as written around every branch) is expanded in place.
+   */
+  private renderNodes(root: Node[]): void {
+    type Item = Node | { type: 'raw'; start: number; end: number };
+    const pending: Array<{ items: readonly Item[]; i: number }> = [{ items: root, i: 0 }];
+    while (pending.length) {
+      const top = pending[pending.length - 1];
+      if (top.i >= top.items.length) {
+        pending.pop();
+        continue;
+      }
+      const n = top.items[top.i++];
+      if (n.type === 'text' || n.type === 'raw') this.out += this.text.slice(n.start, n.end);
+      else if (n.type === 'block') {
+        const next = this.blockItems(n);
+        if (next.length) pending.push({ items: next, i: 0 });
+      } else this.out += this.renderTag(n, this.modes.get(n) ?? 'html');
     }
   }
 
-  private renderBlock(block: IfBlock): void {
+  /** What a block renders to: the chosen branch's children, or a broken block's tags and all its branches. */
+  private blockItems(block: IfBlock): ReadonlyArray<Node | { type: 'raw'; start: number; end: number }> {
     if (this.brokenBlocks.has(block)) {
+      const items: Array<Node | { type: 'raw'; start: number; end: number }> = [];
       for (const b of block.branches) {
-        this.out += this.text.slice(b.tag.start, b.tag.end);
-        this.renderNodes(b.children);
+        items.push({ type: 'raw', start: b.tag.start, end: b.tag.end });
+        for (const c of b.children) items.push(c);
       }
-      if (block.endTag) this.out += this.text.slice(block.endTag.start, block.endTag.end);
-      return;
+      if (block.endTag) items.push({ type: 'raw', start: block.endTag.start, end: block.endTag.end });
+      return items;
     }
     for (const b of block.branches) {
-      if (b.tag.type === 'else' || ((b.tag.type === 'if' || b.tag.type === 'elseif') && this.condition(b.tag))) {
-        this.renderNodes(b.children);
-        return;
-      }
+      if (b.tag.type === 'else' || ((b.tag.type === 'if' || b.tag.type === 'elseif') && this.condition(b.tag))) return b.children;
     }
+    return [];
   }
 
   private renderTag(tag: Tag, mode: Mode): string {

@@ -5,3 +5,4 @@ export { evaluate, evaluateParsed, escapeHtml, rawUrlEncode, type EvaluateNote, 
 export { composeHtml, composeMapped, sourceOf, type ComposedHtml, type ComposeSegment, type ComposedPart } from './compose';
 export { clearInlineCache, inlineCss, inlineTemplate, patchText, type InlineOutcome } from './inline';
 export { formatPhpDate, parseDateValue } from './dates';
+export { titleOf } from './title';

@@ -3,6 +3,7 @@ import { RenderClient } from '../../preview/client';
 import { webviewNonce } from './nonce';
 import { overlaySample, parseSamplesText, SAMPLES_PATH, samplesTemplate } from '../../core/fields/samples';
 import type { SampleProfile } from '../../core/language/fields';
+import { titleOf } from '../../core/render/title';
 import { parseFromWebview, type FromWebview, type PreviewContent, type PreviewNote, type ToWebview } from '../../shared/messages';
 import { setWalkthroughContext } from '../send/walkthrough';
 import type { ConnectionManager } from '../accounts/connectionManager';
@@ -350,8 +351,7 @@ export class PreviewManager implements vscode.Disposable {
       }
     } else {
       // A file carries no subject of its own; its <title> is what authors put there.
-      const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text);
-      subject = title ? title[1].trim() : '';
+      subject = titleOf(text)?.trim() ?? '';
     }
 
     const base = this.deps.fields.sample(uri) ?? { label: 'sample contact', values: {} };

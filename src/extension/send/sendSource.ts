@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import * as path from 'path';
 import type { ConnectionProfile } from '../../core/accounts/connections';
 import { emptySettings, parseSettings, PART_SUFFIX, type EmailSettings } from '../../core/library/parts';
+import { titleOf } from '../../core/render/title';
 import { parseRecipients } from '../../core/send/recipients';
 import type { ClientPool } from '../accounts/clients';
 import type { ConnectionManager } from '../accounts/connectionManager';
@@ -147,7 +148,7 @@ export async function embedMessageForFile(state: vscode.Memento, doc: vscode.Tex
   }
   const remembered = state.get<EmbedMessage>(embedKey(doc.uri));
   if (remembered) return remembered;
-  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(doc.getText())?.[1]?.trim();
+  const title = titleOf(doc.getText())?.trim();
   const asked = await askEmbedMessage(path.posix.basename(doc.uri.path), {
     subject: pulled.settings?.subject || title || '',
     fromName: a?.fromName ?? '',

@@ -258,3 +258,21 @@ describe('cli lint: client support and accessibility', () => {
     }
   });
 });
+
+describe('cli lint: hostile input', () => {
+  it('tags nested 2,000 deep: the nesting is reported at its line and column, not "this is a bug"', async () => {
+    const t = tempDir();
+    try {
+      writeFiles(t.dir, { 'deep.html': `<p>\n${'{{a:'.repeat(2000)}\n${UNSUB}</p>\n`, 'deep-if.html': `${'{{ocx_if a = 1}}'.repeat(5000)}x${'{{ocx_endif}}'.repeat(5000)}${UNSUB}` });
+      const r = await cli(['lint', '--no-config', 'deep.html', 'deep-if.html'], { cwd: t.dir });
+      assert.equal(r.code, 1);
+      assert.ok(!/this is a bug/.test(r.stderr), r.stderr);
+      assert.match(r.stdout, /^deep\.html:2:133 {2}error {2}tag-syntax {2}Tags nested more than 32 deep/m);
+      assert.match(r.stdout, /^deep-if\.html:1:1025 {2}error {2}block-structure {2}\{\{ocx_if\}\} blocks nested more than 64 deep/m);
+      const json = await cli(['lint', '--no-config', '--format', 'json', 'deep.html'], { cwd: t.dir });
+      assert.ok(JSON.parse(json.stdout));
+    } finally {
+      t.remove();
+    }
+  });
+});
