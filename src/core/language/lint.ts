@@ -93,6 +93,7 @@ class Linter {
       this.emptySubject();
     }
     this.unknownFields();
+    this.forgottenOpen();
     if (kind !== 'subject') this.missingUnsubscribe();
     if (kind === 'html') this.htmlRules();
     this.out.sort((a, b) => a.start - b.start || a.end - b.end || a.rule.localeCompare(b.rule));
@@ -241,6 +242,68 @@ class Linter {
     this.report('date-format-field', tag.params!, `[format=…] formats dates, but "${name}" is ${type}.`, [
       this.edit('Remove the date format', tag.params!.start, tag.params!.end, '', true),
     ]);
+  }
+
+  // ------------------------------------------------------------- forgotten {{
+
+  /**
+   * A `}}` that closes nothing, right after a field-like name (`Hi first_name}},`, `?id=ocx_contact_id}}`), is a
+   * tag whose `{{` was forgotten. Field-like: an `ocx_` name, a name with an underscore, or a field of the list
+   * or a dynamic field. Not inside `<style>` or `<script>` (minified CSS ends blocks with `}}`).
+   */
+  private forgottenOpen(): void {
+    if (!this.enabled('tag-syntax')) return;
+    const t = this.text;
+    const top = this.parsed.tags.filter((tag) => tag.depth === 0);
+    const raw: Array<{ start: number; end: number }> = [];
+    if (this.options.kind === 'html' && /<(style|script)/i.test(t)) {
+      const els = scanHtml(t, this.parsed.tags);
+      for (let i = 0; i < els.length; i++) {
+        const el = els[i];
+        if (el.closing || (el.name !== 'style' && el.name !== 'script')) continue;
+        let end = t.length;
+        for (let j = i + 1; j < els.length; j++) {
+          if (els[j].closing && els[j].name === el.name) {
+            end = els[j].start;
+            break;
+          }
+        }
+        raw.push({ start: el.end, end });
+      }
+    }
+    const known = new Set<string>([...(this.options.fields ?? []).map((f) => f.name), ...(this.options.dynamicFields ?? []), ...(this.options.config?.dynamicFields ?? [])]);
+    const nameChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 45;
+    let ti = 0;
+    let ri = 0;
+    for (let i = t.indexOf('}}'); i !== -1; i = t.indexOf('}}', i + 2)) {
+      while (ti < top.length && top[ti].end <= i) ti++;
+      if (ti < top.length && top[ti].start <= i) {
+        i = top[ti].end - 2;
+        continue;
+      }
+      while (ri < raw.length && raw[ri].end <= i) ri++;
+      if (ri < raw.length && raw[ri].start <= i) {
+        i = raw[ri].end - 2;
+        continue;
+      }
+      let s = i;
+      while (s > 0 && nameChar(t.charCodeAt(s - 1))) s--;
+      // Trailing dots and dashes belong to the text around, not to a name.
+      while (s < i && !/[A-Za-z_]/.test(t[s])) s++;
+      if (s === i) continue;
+      const name = t.slice(s, i);
+      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) continue;
+      if (!(name.includes('_') || known.has(name))) continue;
+      const single = s > 0 && t.charCodeAt(s - 1) === 123;
+      const at = single ? s - 1 : s;
+      const missing = single ? '{' : '{{';
+      this.report(
+        'tag-syntax',
+        { start: at, end: i + 2 },
+        `"${t.slice(at, i + 2)}" closes a tag that was never opened: write {{${name}}} (the "${missing}" is missing).`,
+        [this.edit(`Insert the missing "${missing}"`, at, at, missing, true)],
+      );
+    }
   }
 
   // ------------------------------------------------------------- unsubscribe

@@ -97,6 +97,14 @@ const SYMBOLIC_FIXES: Record<string, string> = {
   '=!': '!=',
   '><': '!=',
 };
+/** Characters that belong to operators; one right after an operator starts no value. */
+const OPERATOR_CHARS = '~!<>=';
+/** Mistyped operators with an obvious meaning (`=~` matches in Perl and Ruby, `~=` contains a word in CSS). */
+const MISTYPED_FIXES: Record<string, string> = {
+  '=~': 'contains',
+  '!~': '!contains',
+  '!=~': '!contains',
+};
 const WORD_OPERATOR_ALIASES: Record<string, string> = {
   starts_with: 'begins_with',
   startswith: 'begins_with',
@@ -864,6 +872,7 @@ class Parser {
       while (q < e && '!=<>'.includes(t[q])) q++;
       const run = t.slice(p, q);
       if (run === '!' && q < e && /[A-Za-z_]/.test(t[q])) return this.parseWordOperator(p, q, e, true);
+      if (q < e && t[q] === '~') return this.mistypedOperator(p, q, e);
       const negated = run.startsWith('!') && run !== '!';
       const bare = run === '!=' ? '=' : negated ? run.slice(1) : run;
       const op: Operator = { text: run, negated: run === '!=' ? true : negated, ...this.span(p, q) };
@@ -883,6 +892,28 @@ class Parser {
       return op;
     }
     return this.parseWordOperator(p, p, e, false);
+  }
+
+  /**
+   * An operator with operator characters right after it (`=~`, `!~`, `contains=`): the value would start with
+   * them, which is a mistyped operator, not a value. Reported at the whole run; the clause has no operator.
+   */
+  private mistypedOperator(opStart: number, from: number, e: number): Operator {
+    const t = this.t;
+    let q = from;
+    while (q < e && OPERATOR_CHARS.includes(t[q])) q++;
+    const text = t.slice(opStart, q);
+    const fix = MISTYPED_FIXES[text];
+    // A word operator needs blanks around it (`plan=~pro` becomes `plan contains pro`).
+    const newText = fix && `${isSpace(t.charCodeAt(opStart - 1)) ? '' : ' '}${fix}${q < e && !isSpace(t.charCodeAt(q)) ? ' ' : ''}`;
+    this.problem(
+      'condition-syntax',
+      opStart,
+      q,
+      `"${this.quote(text)}" is not an Ongage operator${fix ? `: write ${fix}` : ''}; a value never starts with "${this.quote(t.slice(from, q))}" right after the operator. Operators: = != > < >= <= contains begins_with ends_with is empty (each negatable with !).`,
+      fix && newText ? [this.fix(`Change to ${fix}`, opStart, q, newText, true)] : undefined,
+    );
+    return { text, negated: false, ...this.span(opStart, q) };
   }
 
   private parseWordOperator(opStart: number, p: number, e: number, negated: boolean): Operator {
@@ -907,6 +938,7 @@ class Parser {
     if (w === '') return bad(Math.min(e, opStart + 1), undefined);
     if ((WORD_OPERATORS as readonly string[]).includes(lower)) {
       if (w !== lower) return bad(q, bang + lower, `"${t.slice(opStart, q)}": operators are lower case; write ${bang}${lower}.`);
+      if (q < e && OPERATOR_CHARS.includes(t[q])) return this.mistypedOperator(opStart, q, e);
       return { text: t.slice(opStart, q), name: lower as OperatorName, negated, ...this.span(opStart, q) };
     }
     if (lower === 'is' || lower === 'not') {

@@ -134,4 +134,29 @@ describe('cli lint --format sarif', () => {
       t.remove();
     }
   });
+
+  it('a forgotten {{ and a mistyped operator: text, JSON and SARIF give the rule, the exact region and the fix', async () => {
+    const t = tempDir();
+    try {
+      writeFiles(t.dir, { 'b.html': '<html lang="en"><head><title>x</title></head><body>\n<p>Hi first_name}},</p>\n<p>{{ocx_if plan =~ pro}}Pro{{ocx_endif}}</p>\n<a href="{{ocx_unsubscribe_link}}">Unsubscribe</a></body></html>\n' });
+      const text = await cli(['lint', '--no-config', 'b.html'], { cwd: t.dir });
+      assert.equal(text.code, 1);
+      assert.match(text.stdout, /^b\.html:2:7 {2}error {2}tag-syntax {2}"first_name\}\}" closes a tag that was never opened/m);
+      assert.match(text.stdout, /^b\.html:3:18 {2}error {2}condition-syntax {2}"=~" is not an Ongage operator: write contains/m);
+      const json = JSON.parse((await cli(['lint', '--no-config', '--format', 'json', 'b.html'], { cwd: t.dir })).stdout);
+      const rulesFound = json.files[0].diagnostics.map((d: { rule: string }) => d.rule);
+      assert.deepEqual(rulesFound, ['tag-syntax', 'condition-syntax']);
+      const log = JSON.parse((await cli(['lint', '--no-config', '--format', 'sarif', 'b.html'], { cwd: t.dir })).stdout);
+      assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+      const [forgotten, operator] = log.runs[0].results;
+      assert.equal(forgotten.ruleId, 'tag-syntax');
+      assert.equal(forgotten.level, 'error');
+      assert.deepEqual(forgotten.locations[0].physicalLocation.region, { startLine: 2, startColumn: 7, endLine: 2, endColumn: 19 });
+      assert.ok(JSON.stringify(forgotten.fixes).includes('{{'), JSON.stringify(forgotten.fixes));
+      assert.equal(operator.ruleId, 'condition-syntax');
+      assert.deepEqual(operator.locations[0].physicalLocation.region, { startLine: 3, startColumn: 18, endLine: 3, endColumn: 20 });
+    } finally {
+      t.remove();
+    }
+  });
 });

@@ -233,6 +233,74 @@ describe('language/lint', () => {
   });
 });
 
+describe('language/lint: a forgotten {{ and a mistyped operator', () => {
+  const tagSyntax = (text: string, options: Partial<LintOptions> = {}) => run(text, options).filter((d) => d.rule === 'tag-syntax');
+  const conditions = (text: string) => run(text).filter((d) => d.rule === 'condition-syntax');
+
+  it('a field name then }} in text is a forgotten {{: reported on the name and }}, the fix inserts {{', () => {
+    const text = html('<p>Hi first_name}}, welcome</p>');
+    const ds = tagSyntax(text);
+    assert.equal(ds.length, 1);
+    const at = text.indexOf('first_name}}');
+    assert.deepEqual([ds[0].start, ds[0].end, ds[0].severity], [at, at + 'first_name}}'.length, 'error']);
+    assert.match(ds[0].message, /"first_name\}\}" closes a tag that was never opened: write \{\{first_name\}\}/);
+    const fixed = applyFix(text, ds[0].fixes![0]);
+    assert.ok(fixed.includes('<p>Hi {{first_name}}, welcome</p>'));
+    assert.deepEqual(run(fixed), []);
+  });
+
+  it('in an attribute value, a single { before the name, a known field without an underscore, a text part and a subject', () => {
+    const href = html('<a href="https://x.example/?id=ocx_contact_id}}">x</a>');
+    const d = tagSyntax(href);
+    assert.equal(d.length, 1);
+    assert.equal(href.slice(d[0].start, d[0].end), 'ocx_contact_id}}');
+    const single = html('<p>{first_name}}</p>');
+    const s = tagSyntax(single);
+    assert.equal(single.slice(s[0].start, s[0].end), '{first_name}}');
+    assert.equal(applyFix(single, s[0].fixes![0]).includes('<p>{{first_name}}</p>'), true);
+    assert.equal(tagSyntax(html('<p>Hi city}}</p>')).length, 1, 'city is a field of the list');
+    assert.equal(tagSyntax('Hi first_name}}\nUnsubscribe: {{ocx_unsubscribe_link}}', { kind: 'text' }).length, 1);
+    assert.equal(tagSyntax('Your plan_name}} offer', { kind: 'subject' }).length, 1);
+  });
+
+  it('not reported: CSS in <style>, script, closed tags and nested arguments, plain words, }} after punctuation; the rule can be switched off', () => {
+    const text = html(
+      '<style>@media (max-width:600px){.main_col{width:100%}}.a{color:red}}</style><script>var o={a:{b_c:1}}</script>' +
+        '<p>{{first_name}} {{ocx_url_encode{https://x.example/?a=b_c}}} {{first_name:{{city:there}}}} Hi name}} a) }} x_y }}</p>',
+    );
+    assert.deepEqual(tagSyntax(text), []);
+    assert.deepEqual(tagSyntax(html('<p>Hi first_name}}</p>'), { config: { rules: { 'tag-syntax': 'off' } } }), []);
+  });
+
+  it('=~ (and !~, <~, contains=) is a mistyped operator, reported at the operator; =, ==, => keep their readings', () => {
+    const cases: Array<[string, string, string | undefined]> = [
+      ['plan =~ pro', '=~', 'contains'],
+      ['plan=~pro', '=~', 'contains'],
+      ['plan !~ pro', '!~', '!contains'],
+      ['plan <~ 3', '<~', undefined],
+      ['plan contains= pro', 'contains=', undefined],
+      ['plan contains~pro', 'contains~', undefined],
+    ];
+    for (const [cond, op, fix] of cases) {
+      const text = html(`{{ocx_if ${cond}}}x{{ocx_endif}}`);
+      const ds = conditions(text);
+      assert.equal(ds.length, 1, cond);
+      assert.equal(text.slice(ds[0].start, ds[0].end), op, cond);
+      assert.equal(ds[0].severity, 'error');
+      assert.match(ds[0].message, /is not an Ongage operator/);
+      assert.equal(ds[0].fixes?.[0]?.edits[0].newText.trim(), fix, cond);
+      if (fix) assert.deepEqual(conditions(applyFix(text, ds[0].fixes![0])), [], `${cond} fixed`);
+    }
+    assert.deepEqual(conditions(html('{{ocx_if plan = pro}}x{{ocx_endif}}{{ocx_if plan != ~pro}}y{{ocx_endif}}{{ocx_if points >= 5}}z{{ocx_endif}}')), []);
+    assert.equal(text1('plan == pro'), '==');
+    function text1(cond: string): string {
+      const t = html(`{{ocx_if ${cond}}}x{{ocx_endif}}`);
+      const d = conditions(t)[0];
+      return t.slice(d.start, d.end);
+    }
+  });
+});
+
 describe('language/config', () => {
   it('every rule has a default severity and the defaults apply without configuration', () => {
     for (const r of RULES) assert.strictEqual(ruleSetting(r.id), r.default);
