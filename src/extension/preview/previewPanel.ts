@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { RenderClient } from '../../preview/client';
 import { webviewNonce } from './nonce';
@@ -53,6 +54,7 @@ export class PreviewManager implements vscode.Disposable {
   private noteTargets: Array<{ start: number; end: number } | undefined> = [];
   private readonly disposables: vscode.Disposable[] = [];
   private readonly renderer: RenderClient;
+  private readonly loopDelay: TypingBurstMonitor | undefined;
 
   constructor(private readonly deps: PreviewDeps) {
     this.renderer = new RenderClient({ script: vscode.Uri.joinPath(deps.context.extensionUri, 'dist', 'render-worker.js').fsPath });
@@ -64,7 +66,10 @@ export class PreviewManager implements vscode.Disposable {
       samples.onDidCreate(() => void this.loadSamples()),
       samples.onDidDelete(() => void this.loadSamples()),
       w.onDidChangeTextDocument((e) => {
-        if (this.panel && e.document === this.document) this.schedule();
+        if (this.panel && e.document === this.document) {
+          this.loopDelay?.change();
+          this.schedule();
+        }
         else if (this.panel && e.document.uri.path.endsWith(`/${SAMPLES_PATH}`)) void this.loadSamples(e.document.getText());
       }),
       vscode.window.onDidChangeActiveTextEditor((editor) => {
@@ -98,6 +103,12 @@ export class PreviewManager implements vscode.Disposable {
     );
     const active = vscode.window.activeTextEditor?.document;
     if (active && isPreviewable(active)) this.warm(active);
+    // Not a contributed setting: the workbench benchmark (bench/workbench.bench.ts) turns it on to read how long
+    // the extension host's event loop waited while typing with the preview open.
+    if (w.getConfiguration('ongage').get<boolean>('debug.eventLoopDelay', false)) {
+      this.loopDelay = new TypingBurstMonitor((line) => deps.log.info(line));
+      this.disposables.push(this.loopDelay);
+    }
   }
 
   /**
@@ -430,5 +441,47 @@ export class PreviewManager implements vscode.Disposable {
     this.renderer.dispose();
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
+  }
+}
+
+/**
+ * Event-loop delay of the extension host during a typing burst (changes to the previewed document less than 2 s
+ * apart), logged when the burst ends: `Preview event-loop delay while typing: p50 … ms, p99 … ms, max … ms over
+ * … s (… changes)`.
+ */
+class TypingBurstMonitor implements vscode.Disposable {
+  private histogram: IntervalHistogram | undefined;
+  private started = 0;
+  private changes = 0;
+  private idle: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly write: (line: string) => void) {}
+
+  change(): void {
+    if (!this.histogram) {
+      this.histogram = monitorEventLoopDelay({ resolution: 5 });
+      this.histogram.enable();
+      this.started = performance.now();
+      this.changes = 0;
+    }
+    this.changes++;
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => this.end(), 2000);
+  }
+
+  private end(): void {
+    const h = this.histogram;
+    if (!h) return;
+    h.disable();
+    this.histogram = undefined;
+    // The histogram holds the time between ticks of a 5 ms timer: the delay is what exceeds those 5 ms.
+    const ms = (ns: number) => Math.max(0, ns / 1e6 - 5).toFixed(1);
+    const seconds = ((performance.now() - this.started - 2000) / 1000).toFixed(1);
+    this.write(`Preview event-loop delay while typing: p50 ${ms(h.percentile(50))} ms, p99 ${ms(h.percentile(99))} ms, max ${ms(h.max)} ms over ${seconds} s (${this.changes} changes)`);
+  }
+
+  dispose(): void {
+    clearTimeout(this.idle);
+    this.histogram?.disable();
   }
 }

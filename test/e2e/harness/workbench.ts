@@ -113,6 +113,31 @@ export class Workbench {
     env.rmTemp(this.folder);
   }
 
+  /** The text of the extension's Ongage log as written so far ('' before the extension logs anything). */
+  extensionLog(): string {
+    return this.extensionLogFiles()
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .join('');
+  }
+
+  private extensionLogFiles(): string[] {
+    const found: string[] = [];
+    const walk = (dir: string, depth: number): void => {
+      if (depth > 8) return;
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p, depth + 1);
+        else if (/Ongage\.log$/.test(e.name)) found.push(p);
+      }
+    };
+    try {
+      walk(path.join(this.server.userDataDir, 'logs'), 0);
+    } catch {
+      // No logs folder yet.
+    }
+    return found;
+  }
+
   /** Copies the extension's Ongage log out of the throwaway profile into the artifacts, for failures to read. */
   private keepExtensionLog(): void {
     const found: string[] = [];
