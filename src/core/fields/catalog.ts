@@ -109,6 +109,28 @@ function key(connectionId: string, listId: number): string {
 
 const FIRST_NAMES = ['Jane', 'Alex', 'Sam'];
 
+/** Sample values of the system fields Ongage fills in for every recipient of a campaign. */
+export const SYSTEM_SAMPLE: Readonly<Record<string, string>> = {
+  ocx_contact_id: 'sample0000000000000001',
+  ocx_status: 'Active',
+  ocx_list_id: '100000',
+  ocx_mailing_id: '100001',
+  ocx_campaign_name: 'Sample campaign',
+  ocx_message_id: '200001',
+  ocx_segment_id: '300001',
+  ocx_all_segments: '300001,300002',
+  ocx_child_id: '400001',
+  ocx_connection_id: '500001',
+  ocx_esp_id: '1',
+  ocx_from_address: 'news@example.com',
+  ocx_from_address_domain: 'example.com',
+  ocx_from_name: 'Example News',
+  ocx_reply_address: 'reply@example.com',
+  ocx_import_id: '600001',
+  ocx_created_date: '2025-01-15 09:30:00',
+  ocx_unsubscribe_link: 'https://unsubscribe.example.com/sample',
+};
+
 /**
  * A sample contact built from the list's fields: each field's list default when it has one, else a
  * plausible value for its type and name. A real contact's values (when the user picked one) win.
@@ -118,13 +140,11 @@ export function sampleProfile(fields: readonly ListField[], contact?: Record<str
   for (const f of fields) {
     values[f.name] = f.default !== null && f.default !== undefined && f.default !== '' ? f.default : exampleValue(f);
   }
-  // System fields Ongage fills in at send time, with sample values so a preview shows working links and text.
-  values.ocx_contact_id = 'sample0000000000000001';
-  values.ocx_status = 'Active';
-  values.ocx_mailing_id = '100001';
-  values.ocx_campaign_name = 'Sample campaign';
-  values.ocx_created_date = '2025-01-15 09:30:00';
-  values.ocx_unsubscribe_link = 'https://unsubscribe.example.com/sample';
+  // System fields Ongage fills in at send time, with sample values so a preview shows working links and text
+  // (notes are then about the user's own fields). Left out: the unsubscribe, resubscribe, bounce and complaint
+  // dates (an active contact has none) and what the renderer derives (ocx_subject, ocx_now, ocx_email_hash,
+  // ocx_unsubscribe_link_encoded, ocx_custom_hash).
+  Object.assign(values, SYSTEM_SAMPLE);
   if (contact) {
     for (const [k, v] of Object.entries(contact)) {
       if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') values[k] = v;

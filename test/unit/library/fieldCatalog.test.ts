@@ -1,6 +1,8 @@
 import { strict as assert } from 'assert';
 import { FieldCatalog, FieldStorage, sampleProfile } from '../../../src/core/fields/catalog';
 import type { ListField as ApiListField } from '../../../src/core/api/types';
+import { SYSTEM_FIELDS } from '../../../src/core/language/catalog';
+import { renderEmail } from '../../../src/core/render';
 
 function apiField(name: string, type = 'string', extra: Partial<ApiListField> = {}): ApiListField {
   return { id: 1, name, title: name, type, mandatory: false, deleted: false, isSms: false, extra: {}, ...extra };
@@ -75,5 +77,21 @@ describe('FieldCatalog', () => {
     assert.equal(s.values.birthday, '14/05/2026');
     assert.equal(s.values.vip, 1);
     assert.equal('nested' in s.values, false);
+  });
+});
+
+describe('the sample contact: system fields', () => {
+  it('gives every system field Ongage fills in a value, so rendering notes only the user\'s own fields', () => {
+    // Not filled for every recipient: lifecycle dates of an active contact, and the hash ocx_generate_hash sets.
+    const lifecycle = /^ocx_((unsubscribe|resubscribe|bounce|complaint)_date|custom_hash)$/;
+    const used = SYSTEM_FIELDS.filter((f) => !lifecycle.test(f.name));
+    const html = used.map((f) => `<p>{{${f.name}}}</p>`).join('\n') + '<p>{{middle_name}}</p>';
+    const r = renderEmail({ html, subject: 'x' }, { values: sampleProfile([{ name: 'email', type: 'email' }]).values, now: new Date(Date.UTC(2026, 0, 1)) });
+    assert.deepStrictEqual(
+      r.notes.map((n) => n.message.split(' ')[0]),
+      ['middle_name'],
+      'only the field that is not a system field has no value',
+    );
+    assert.match(r.html, /<p>200001<\/p>/);
   });
 });
