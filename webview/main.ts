@@ -14,7 +14,8 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import './preview.css';
 import { EmailFrame } from './frame';
-import type { FromWebview, PreviewContent, PreviewWidth, ToWebview, WebviewState } from '../src/shared/messages';
+import { darkHtml, declaresDarkStyles } from './views';
+import type { FromWebview, PreviewContent, PreviewView, PreviewWidth, ToWebview, WebviewState } from '../src/shared/messages';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -47,13 +48,19 @@ const desktop = el('vscode-button', { 'data-width': 'desktop', title: 'Desktop w
 const mobile = el('vscode-button', { 'data-width': 'mobile', title: 'Mobile width (375 px)' }, 'Mobile');
 const sendTest = el('vscode-button', { id: 'send-test', title: 'Send a test of this email (Ongage: Send Test…), filled in as shown' }, 'Send test…');
 const size = el('vscode-badge', { class: 'size', title: 'Size of the rendered HTML' });
+const viewLabel = el('label', { class: 'profile-label', for: 'view' }, 'View');
+const viewSelect = el('vscode-single-select', { id: 'view', 'aria-label': 'View' }) as HTMLElement & { value: string };
+const VIEW_LABELS: Record<PreviewView, string> = { email: 'Email', dark: 'Dark mode', text: 'Plain text', source: 'Final HTML' };
+viewSelect.append(...(Object.keys(VIEW_LABELS) as PreviewView[]).map((v) => el('vscode-option', { value: v }, VIEW_LABELS[v])));
+const views = el('span', { class: 'group' });
+views.append(viewLabel, viewSelect);
 const sample = el('span', { class: 'group' });
 sample.append(profileLabel, profile, editSamples);
 const widths = el('span', { class: 'group', role: 'group', 'aria-label': 'Width' });
 widths.append(desktop, mobile, size);
 const actions = el('span', { class: 'group' });
 actions.append(sendTest);
-toolbar.append(title, busy, sample, widths, actions);
+toolbar.append(title, busy, views, sample, widths, actions);
 
 const inbox = el('div', { class: 'inbox', 'aria-label': 'As an inbox lists it' });
 const subject = el('div', { class: 'subject' });
@@ -68,7 +75,22 @@ const stage = el('div', { class: 'stage' });
 // position and catch link clicks; without scripts in the frame it grants the email nothing.
 const frame = el('iframe', { class: 'email', title: 'Rendered email', sandbox: 'allow-same-origin' });
 stage.append(frame);
-root.append(toolbar, inbox, notes, message, stage);
+// The dark view's remark, the plain-text part, and the final HTML with its buttons.
+const darkNote = el('div', { class: 'view-note', role: 'note' });
+const textView = el('div', { class: 'textview' });
+const textSource = el('div', { class: 'view-note' });
+const textBody = el('pre', { class: 'plain-text', 'aria-label': 'Plain-text part' });
+textView.append(textSource, textBody);
+const sourceView = el('div', { class: 'sourceview' });
+const copyHtml = el('vscode-button', { id: 'copy-html', title: 'Copy the final HTML (inlined, personalized) to the clipboard' }, 'Copy');
+const exportHtml = el('vscode-button', { id: 'export-html', secondary: '', title: 'Save the final HTML to a file' }, 'Export…');
+const sourceBar = el('div', { class: 'sourcebar' });
+sourceBar.append(copyHtml, exportHtml);
+const sourceBody = el('pre', { class: 'final-html', 'aria-label': 'Final HTML' });
+sourceView.append(sourceBar, sourceBody);
+root.append(toolbar, inbox, notes, message, darkNote, stage, textView, sourceView);
+copyHtml.addEventListener('click', () => post({ type: 'copyHtml' }));
+exportHtml.addEventListener('click', () => post({ type: 'exportHtml' }));
 
 function applyWidth(width: PreviewWidth): void {
   state.width = width;
@@ -86,6 +108,49 @@ mobile.addEventListener('click', () => applyWidth('mobile'));
 editSamples.addEventListener('click', () => post({ type: 'editSamples' }));
 sendTest.addEventListener('click', () => post({ type: 'sendTest' }));
 profile.addEventListener('change', () => post({ type: 'selectProfile', index: profile.selectedIndex }));
+viewSelect.addEventListener('change', () => {
+  const v = viewSelect.value as PreviewView;
+  if (v in VIEW_LABELS && v !== state.view) {
+    state.view = v;
+    vscode.setState(state);
+    post({ type: 'setView', view: v });
+    if (last) showView(last);
+  }
+});
+viewSelect.value = state.view ?? 'email';
+
+let last: PreviewContent | undefined;
+
+/** Shows the chosen view of a rendering (the frame for the email and dark views, text otherwise). */
+function showView(content: PreviewContent): void {
+  const view = state.view ?? 'email';
+  document.body.dataset.view = view;
+  stage.hidden = view === 'text' || view === 'source';
+  textView.hidden = view !== 'text';
+  sourceView.hidden = view !== 'source';
+  darkNote.hidden = view !== 'dark';
+  if (view === 'email') setFrame(content.html);
+  else if (view === 'dark') {
+    darkNote.textContent = declaresDarkStyles(content.html)
+      ? 'Dark mode: the email\'s prefers-color-scheme: dark styles applied.'
+      : 'This email declares no dark styles (no prefers-color-scheme: dark rules): shown with a dark page; each email client that darkens emails picks its own colours.';
+    setFrame(darkHtml(content.html));
+  } else if (view === 'text') {
+    const t = content.text;
+    if (!t) {
+      textSource.textContent = 'Rendering the plain-text part…';
+      textBody.textContent = '';
+    } else if ('missing' in t) {
+      textSource.textContent = t.missing;
+      textBody.textContent = '';
+    } else {
+      textSource.textContent = `Plain-text part (${t.source}), for this contact:`;
+      textBody.textContent = t.body;
+    }
+  } else {
+    sourceBody.textContent = content.html;
+  }
+}
 
 let shownProfiles = '';
 let version = -1;
@@ -128,8 +193,8 @@ function show(content: PreviewContent): void {
   message.textContent = '';
   message.hidden = true;
   busy.hidden = true;
-  stage.hidden = false;
-  setFrame(content.html);
+  last = content;
+  showView(content);
 }
 
 const emailFrame = new EmailFrame(
@@ -180,10 +245,17 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       message.className = 'message';
       message.textContent = m.message;
       stage.hidden = true;
+      textView.hidden = true;
+      sourceView.hidden = true;
+      darkNote.hidden = true;
       break;
   }
 });
 
 busy.hidden = true;
 message.hidden = true;
+textView.hidden = true;
+sourceView.hidden = true;
+darkNote.hidden = true;
 post({ type: 'ready' });
+if (state.view && state.view !== 'email') post({ type: 'setView', view: state.view });

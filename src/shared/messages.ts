@@ -5,6 +5,13 @@
 
 export type PreviewWidth = 'desktop' | 'mobile';
 
+/**
+ * What the preview shows: the email, the email with `prefers-color-scheme: dark` applied, the plain-text part as
+ * the recipient reads it, or the final HTML (inlined and personalized) as source.
+ */
+export type PreviewView = 'email' | 'dark' | 'text' | 'source';
+export const PREVIEW_VIEWS: readonly PreviewView[] = ['email', 'dark', 'text', 'source'];
+
 /** A remark on the rendering, with where it comes from (shown under the toolbar; clicking reveals it). */
 export interface PreviewNote {
   message: string;
@@ -33,6 +40,11 @@ export interface PreviewContent {
   bytes: number;
   /** Increases with every rendering, so the webview can tell updates apart in tests and drop stale ones. */
   version: number;
+  /**
+   * The plain-text part rendered for the same contact (sent while the text view is shown): its text, and where it
+   * comes from; or why there is none.
+   */
+  text?: { body: string; source: string } | { missing: string };
 }
 
 /** Extension host → webview. */
@@ -50,7 +62,12 @@ export type FromWebview =
   | { type: 'revealNote'; index: number }
   | { type: 'editSamples' }
   /** The toolbar's Send Test button: a test of the previewed email, with the values the preview shows. */
-  | { type: 'sendTest' };
+  | { type: 'sendTest' }
+  /** The view chosen in the toolbar (the host renders the plain-text part only while it is shown). */
+  | { type: 'setView'; view: PreviewView }
+  /** The final-HTML view's buttons: the host copies or saves the HTML it rendered last (never text from the page). */
+  | { type: 'copyHtml' }
+  | { type: 'exportHtml' };
 
 /**
  * Reads a message from the webview, or undefined when it is not one of FromWebview (the host acts only on what it
@@ -63,7 +80,11 @@ export function parseFromWebview(m: unknown): FromWebview | undefined {
     case 'ready':
     case 'editSamples':
     case 'sendTest':
+    case 'copyHtml':
+    case 'exportHtml':
       return { type: o.type };
+    case 'setView':
+      return typeof o.view === 'string' && (PREVIEW_VIEWS as readonly string[]).includes(o.view) ? { type: 'setView', view: o.view as PreviewView } : undefined;
     case 'selectProfile':
     case 'revealNote':
       return typeof o.index === 'number' && Number.isSafeInteger(o.index) && o.index >= 0 ? { type: o.type, index: o.index } : undefined;
@@ -77,4 +98,5 @@ export function parseFromWebview(m: unknown): FromWebview | undefined {
 /** The state the webview keeps across reloads (vscode.getState/setState). */
 export interface WebviewState {
   width: PreviewWidth;
+  view?: PreviewView;
 }

@@ -49,7 +49,9 @@ function render(input: RenderInput, options: RenderOptions): RenderResult {
   const body = evaluateParsed(doc, options, { state, derived });
   const toTemplate = doc === template ? (o: number) => o : tagMapper(doc, template);
   for (const n of body.notes) notes.push(place(n, toTemplate, composed.segments));
-  return { html: body.output, subject: subject.output, preheader: preheader.output, notes };
+  const result: RenderResult = { html: body.output, subject: subject.output, preheader: preheader.output, notes };
+  if (typeof input.text === 'string') result.text = evaluateParsed(parse(input.text, { kind: 'text' }), options, { state, derived }).output;
+  return result;
 }
 
 /** Offsets of the inlined document → offsets of the template, through the tag each offset falls in. */

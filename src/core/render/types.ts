@@ -10,6 +10,8 @@ export interface RenderInput {
   footer?: string | null;
   subject?: string;
   preheader?: string;
+  /** The plain-text part (content_text), rendered into `RenderResult.text` when given. */
+  text?: string | null;
 }
 
 export type RenderValue = string | number | boolean | null | undefined;
@@ -43,4 +45,6 @@ export interface RenderResult {
   /** Plain text (not HTML-escaped). */
   preheader: string;
   notes: RenderNote[];
+  /** The plain-text part rendered (when the input had one); plain text. */
+  text?: string;
 }

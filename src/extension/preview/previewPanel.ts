@@ -5,7 +5,8 @@ import { webviewNonce } from './nonce';
 import { overlaySample, parseSamplesText, SAMPLES_PATH, samplesTemplate } from '../../core/fields/samples';
 import type { SampleProfile } from '../../core/language/fields';
 import { titleOf } from '../../core/render/title';
-import { parseFromWebview, type FromWebview, type PreviewContent, type PreviewNote, type ToWebview } from '../../shared/messages';
+import { parseFromWebview, type FromWebview, type PreviewContent, type PreviewNote, type PreviewView, type ToWebview } from '../../shared/messages';
+import { PART_SUFFIX } from '../../core/library/parts';
 import { setWalkthroughContext } from '../send/walkthrough';
 import type { ConnectionManager } from '../accounts/connectionManager';
 import { DOCUMENT_SCHEME, itemUri, parseItemUri, type ItemFileSystem } from '../documents/itemDocuments';
@@ -55,6 +56,12 @@ export class PreviewManager implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly renderer: RenderClient;
   private readonly loopDelay: TypingBurstMonitor | undefined;
+  /** The view the webview shows; the plain-text part is read and rendered only for the text view. */
+  private view: PreviewView = 'email';
+  /** The URI of the plain-text part last rendered (its edits re-render the text view). */
+  private textUri: string | undefined;
+  /** The final HTML on screen (what Copy and Export… write). */
+  private shownHtml = '';
 
   constructor(private readonly deps: PreviewDeps) {
     this.renderer = new RenderClient({ script: vscode.Uri.joinPath(deps.context.extensionUri, 'dist', 'render-worker.js').fsPath });
@@ -69,7 +76,7 @@ export class PreviewManager implements vscode.Disposable {
         if (this.panel && e.document === this.document) {
           this.loopDelay?.change();
           this.schedule();
-        }
+        } else if (this.panel && this.view === 'text' && e.document.uri.toString() === this.textUri) this.schedule();
         else if (this.panel && e.document.uri.path.endsWith(`/${SAMPLES_PATH}`)) void this.loadSamples(e.document.getText());
       }),
       vscode.window.onDidChangeActiveTextEditor((editor) => {
@@ -251,6 +258,19 @@ export class PreviewManager implements vscode.Disposable {
         case 'sendTest':
           await this.sendTest();
           break;
+        case 'setView':
+          if (m.view !== this.view) {
+            this.view = m.view;
+            this.schedule();
+          }
+          break;
+        case 'copyHtml':
+          await vscode.env.clipboard.writeText(this.shownHtml);
+          void vscode.window.showInformationMessage(`Copied the final HTML (${Math.round(Buffer.byteLength(this.shownHtml) / 102.4) / 10} KB): CSS inlined, filled in for ${this.shownProfile?.label ?? 'the sample contact'}.`);
+          break;
+        case 'exportHtml':
+          await this.exportHtml();
+          break;
       }
     } catch (e) {
       this.deps.log.error(`Preview: ${e instanceof Error ? e.message : String(e)}`);
@@ -272,6 +292,60 @@ export class PreviewManager implements vscode.Disposable {
    * `env.openExternal`, where VS Code's link protection asks about a domain the user has not trusted; anything
    * else is refused with the reason.
    */
+  /** Saves the final HTML on screen to a file the user picks (beside the email by default). */
+  private async exportHtml(): Promise<void> {
+    const doc = this.document;
+    if (!doc || !this.shownHtml) throw new Error('Nothing rendered yet: open an email to preview first.');
+    const name = this.title(doc).replace(/\.html?$/i, '');
+    const dir = doc.uri.scheme === 'file' ? vscode.Uri.joinPath(doc.uri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: dir && vscode.Uri.joinPath(dir, `${name}.final.html`),
+      filters: { HTML: ['html'] },
+      title: 'Export the final HTML',
+    });
+    if (!target) return;
+    if (target.toString() === doc.uri.toString()) throw new Error('Choose another file: exporting over the email itself would replace its template with this rendering.');
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(this.shownHtml));
+    void vscode.window.showInformationMessage(`Exported the final HTML to ${target.fsPath || target.toString()}.`);
+  }
+
+  /**
+   * The plain-text part of the previewed email: a library item's text part (as edited, when it is open), or for
+   * a workspace file the text file beside it (`<name>.ongage.txt`, else `<name>.txt`).
+   */
+  private async textPart(doc: vscode.TextDocument): Promise<{ text: string; source: string } | { missing: string }> {
+    const candidates: vscode.Uri[] = [];
+    const ref = doc.uri.scheme === DOCUMENT_SCHEME ? parseItemUri(doc.uri) : undefined;
+    if (ref) {
+      const open = this.deps.documents.openDocument(ref.profileId, ref.listId, ref.itemId, 'text');
+      if (open) {
+        this.textUri = open.uri.toString();
+        return { text: open.getText(), source: 'the library item\'s plain text' };
+      }
+      const name = decodeURIComponent(doc.uri.path.split('/').pop() ?? '').replace(/\.html$/i, '');
+      candidates.push(itemUri(ref.profileId, ref.listId, { id: ref.itemId, name }, 'text'));
+    } else {
+      const base = doc.uri.path.replace(/\.html?$/i, '');
+      candidates.push(doc.uri.with({ path: `${base}${PART_SUFFIX.text}` }), doc.uri.with({ path: `${base}.txt` }));
+    }
+    for (const uri of candidates) {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      try {
+        const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+        this.textUri = uri.toString();
+        return { text, source: ref ? 'the library item\'s plain text' : uri.path.split('/').pop() ?? '' };
+      } catch {
+        // Not there: try the next name.
+      }
+    }
+    this.textUri = candidates[0]?.toString();
+    return {
+      missing: ref
+        ? 'This library email has no plain-text part.'
+        : `No plain-text part beside this file: create ${candidates[0].path.split('/').pop()} (or a .txt of the same name) to preview it.`,
+    };
+  }
+
   private async openLink(href: string): Promise<void> {
     let uri: vscode.Uri | undefined;
     try {
@@ -365,13 +439,15 @@ export class PreviewManager implements vscode.Disposable {
       subject = titleOf(text)?.trim() ?? '';
     }
 
+    const textPart = this.view === 'text' ? await this.textPart(doc) : undefined;
+    if (version !== this.version) return;
     const base = this.deps.fields.sample(uri) ?? { label: 'sample contact', values: {} };
     const choices = [base, ...this.profiles.map((p) => overlaySample(base, p))];
     if (this.profileIndex >= choices.length) this.profileIndex = 0;
     const chosen = choices[this.profileIndex];
     try {
       const rendered = await this.renderer.render(
-        { html: text, header, footer, subject, preheader },
+        { html: text, header, footer, subject, preheader, text: textPart && 'text' in textPart ? textPart.text : undefined },
         { values: chosen.values, fields: this.deps.fields.fields(uri) ?? undefined, inlineCss: vscode.workspace.getConfiguration('ongage').get<boolean>('preview.inlineCss', true) },
       );
       // Overtaken by a newer render (the user kept typing), or the panel closed meanwhile.
@@ -394,7 +470,9 @@ export class PreviewManager implements vscode.Disposable {
         notes,
         bytes: Buffer.byteLength(result.html, 'utf8'),
         version,
+        text: !textPart ? undefined : 'missing' in textPart ? { missing: textPart.missing } : { body: result.text ?? textPart.text, source: textPart.source },
       };
+      this.shownHtml = result.html;
       this.noteTargets = targets;
       this.shownProfile = chosen;
       this.deps.log.debug(`Preview of ${content.title} rendered in ${Math.round(ms)} ms (${content.bytes} bytes, ${notes.length} notes)`);

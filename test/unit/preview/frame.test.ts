@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { frameKey } from '../../../webview/frame';
+import { darkHtml, declaresDarkStyles } from '../../../webview/views';
 
 describe('the preview frame: morph or swap', () => {
   const page = (head: string, body: string) => `<!DOCTYPE html><html lang="en"><head>${head}</head><body style="margin:0">${body}</body></html>`;
@@ -23,5 +24,24 @@ describe('the preview frame: morph or swap', () => {
   it('reads a document without <body> as all head (every change swaps)', () => {
     assert.notStrictEqual(frameKey('<p>a</p>'), frameKey('<p>b</p>'));
     assert.strictEqual(frameKey('<p>a</p>'), frameKey('<p>a</p>'));
+  });
+});
+
+describe('the dark view', () => {
+  const email = '<html><head><style>p { color: #111 } @media (prefers-color-scheme: dark) { p { color: #eee } } @media (prefers-color-scheme:light) { p { color: #000 } }</style></head><body><p>x</p></body></html>';
+
+  it('applies the dark rules, drops the light ones, and makes the page dark', () => {
+    const d = darkHtml(email);
+    assert.match(d, /@media \(min-width: 0px\) \{ p \{ color: #eee \} \}/);
+    assert.match(d, /@media \(max-width: 0px\) \{ p \{ color: #000 \} \}/);
+    assert.match(d, /<head><style data-ongage-dark>:root \{ color-scheme: dark; \}<\/style>/);
+    assert.doesNotMatch(d, /prefers-color-scheme/);
+    assert.match(darkHtml('<p>no head</p>'), /^<style data-ongage-dark>/);
+  });
+
+  it('tells an email with dark styles from one without', () => {
+    assert.ok(declaresDarkStyles(email));
+    assert.ok(declaresDarkStyles('<style>[data-ogsc] .x { color: #fff }</style>'));
+    assert.ok(!declaresDarkStyles('<style>p { color: #111 }</style><p>dark chocolate</p>'));
   });
 });

@@ -11,6 +11,10 @@ describe('webview → host messages are validated on receipt', () => {
       { type: 'selectProfile', index: 2 },
       { type: 'revealNote', index: 0 },
       { type: 'openLink', href: 'https://example.com/?a=1' },
+      { type: 'setView', view: 'dark' },
+      { type: 'setView', view: 'text' },
+      { type: 'copyHtml' },
+      { type: 'exportHtml' },
     ]) {
       assert.deepStrictEqual(parseFromWebview(m), m);
     }
@@ -19,6 +23,7 @@ describe('webview → host messages are validated on receipt', () => {
   it('keeps only the known keys (nothing else reaches the host)', () => {
     assert.deepStrictEqual(parseFromWebview({ type: 'sendTest', recipients: ['x@evil.example'], uri: 'file:///etc/passwd' }), { type: 'sendTest' });
     assert.deepStrictEqual(parseFromWebview({ type: 'selectProfile', index: 1, extra: true }), { type: 'selectProfile', index: 1 });
+    assert.deepStrictEqual(parseFromWebview({ type: 'exportHtml', html: '<script>', path: '/etc/passwd' }), { type: 'exportHtml' });
   });
 
   it('refuses what the preview never sends', () => {
@@ -39,6 +44,9 @@ describe('webview → host messages are validated on receipt', () => {
       { type: 'openLink', href: 7 },
       { type: 'openLink', href: `https://x.example/${'a'.repeat(9000)}` },
       { type: '__proto__' },
+      { type: 'setView' },
+      { type: 'setView', view: 'toString' },
+      { type: 'setView', view: ['dark'] },
     ]) {
       assert.strictEqual(parseFromWebview(m), undefined, JSON.stringify(m));
     }

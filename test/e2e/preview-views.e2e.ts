@@ -1,0 +1,97 @@
+// Journey: the preview's views. An email with dark styles and a plain-text part beside it: the plain-text view
+// renders the text part for the sample contact, the dark view applies the email's prefers-color-scheme: dark
+// rules (and an email without any says so), the final-HTML view shows the inlined, personalized source and
+// copies it.
+import * as assert from 'assert';
+import type { Frame } from 'playwright-core';
+import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
+import { until } from './harness/journey';
+
+const OFFER = `<!DOCTYPE html>
+<html><head><title>Your offer</title>
+<style>.hl { color: #cc0000; } @media (prefers-color-scheme: dark) { .hl { color: #ffcc00 !important; } }</style></head>
+<body>
+<p class="hl">Hello {{first_name:Friend}}</p>
+<p><a href="{{ocx_unsubscribe_link}}">Unsubscribe</a></p>
+</body></html>
+`;
+const OFFER_TEXT = `Hello {{first_name:Friend}},
+
+Your offer is inside.
+Unsubscribe: {{ocx_unsubscribe_link}}
+`;
+const PLAIN = '<html><head><style>p { color: #333; }</style></head><body><p>No dark styles here</p></body></html>\n';
+
+describe('e2e: the preview views (plain text, dark mode, final HTML)', function () {
+  const sandbox = useSandbox('preview-views');
+  const wb = useWorkbench(() => ({
+    name: 'preview-views',
+    settings: { 'ongage.sandbox.url': sandbox().url, 'ongage.sandbox.autoConnect': true },
+    files: { 'offer.html': OFFER, 'offer.ongage.txt': OFFER_TEXT, 'plain.html': PLAIN },
+  }));
+  let w: Workbench;
+
+  const preview = () => w.waitForFrame('#root .toolbar');
+  const emailFrame = async (): Promise<Frame> => {
+    const p = await preview();
+    return until('the email frame', async () => p.childFrames().find((f) => f.url() === 'about:srcdoc'));
+  };
+  const chooseView = async (label: string) => {
+    const p = await preview();
+    await p.locator('#view').click();
+    await p.locator('#view li[role="option"]', { hasText: label }).click();
+  };
+  const textOf = async (selector: string) => (await preview()).locator(selector).evaluate((e) => e.textContent ?? '').catch(() => '');
+
+  before(async () => {
+    w = wb();
+    await w.openView('Ongage');
+    await w.waitForTreeItem('Newsletter', { timeout: 30000 });
+    await w.openFile('offer.html');
+    await w.runCommand('Ongage: Open Preview to the Side');
+    await until('the rendered email', async () => /Hello Jane/.test(await (await emailFrame()).evaluate(() => document.body?.innerText ?? '').catch(() => '')));
+  });
+
+  it('shows the plain-text part beside the file, rendered for the sample contact', async () => {
+    await chooseView('Plain text');
+    const text = await until('the plain-text part', async () => {
+      const t = await textOf('.plain-text');
+      return /Hello Jane,/.test(t) && t;
+    });
+    assert.match(text, /Your offer is inside\.\nUnsubscribe: https:\/\/unsubscribe\.example\.com\/sample/);
+    assert.doesNotMatch(text, /\{\{/);
+    assert.match(await textOf('.textview .view-note'), /offer\.ongage\.txt/);
+    assert.ok(await (await preview()).locator('.stage').isHidden(), 'the email frame is still shown in the text view');
+    await w.screenshot('plain-text');
+  });
+
+  it('applies the email\'s dark styles in the dark view', async () => {
+    await chooseView('Dark mode');
+    const color = () => emailFrame().then((f) => f.evaluate(() => getComputedStyle(document.querySelector('p.hl')!).color)).catch(() => '');
+    await until('the dark colour', async () => (await color()) === 'rgb(255, 204, 0)');
+    assert.match(await textOf('.view-note'), /prefers-color-scheme: dark styles applied/);
+    await w.screenshot('dark');
+    await w.openFile('plain.html');
+    await until('the note on an email without dark styles', async () => /declares no dark styles/.test(await textOf('.view-note')));
+    await w.screenshot('dark-none');
+    await w.openFile('offer.html');
+    await until('the offer in dark mode again', async () => (await color()) === 'rgb(255, 204, 0)');
+  });
+
+  it('shows the final HTML, inlined and personalized, and copies it', async () => {
+    await chooseView('Final HTML');
+    const html = await until('the final HTML', async () => {
+      const t = await textOf('.final-html');
+      return /Hello Jane/.test(t) && t;
+    });
+    assert.match(html, /<p class="hl" style="color: ?#cc0000;?">Hello Jane<\/p>/);
+    assert.match(html, /href="https:\/\/unsubscribe\.example\.com\/sample"/);
+    assert.doesNotMatch(html, /\{\{/);
+    await (await preview()).locator('#copy-html').click();
+    await w.waitForNotification('Copied the final HTML');
+    await w.screenshot('final-html');
+    // Back to the email: the frame shows again.
+    await chooseView('Email');
+    await until('the email frame shown', async () => !(await (await preview()).locator('.stage').isHidden()));
+  });
+});
