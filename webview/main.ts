@@ -43,6 +43,7 @@ const title = el('span', { class: 'title' });
 const busy = el('vscode-progress-ring', { class: 'busy', 'aria-label': 'Rendering' });
 const profileLabel = el('label', { class: 'profile-label', for: 'profile' }, 'Sample');
 const profile = el('vscode-single-select', { id: 'profile', 'aria-label': 'Sample profile' }) as HTMLElement & { selectedIndex: number };
+const contact = el('vscode-button', { id: 'preview-contact', secondary: '', title: 'Preview as a contact of the list, looked up in Ongage by email' }, 'Contact…');
 const editSamples = el('vscode-button', { secondary: '', title: 'Edit the sample profiles (.ongage/samples.json)' }, 'Edit samples…');
 const desktop = el('vscode-button', { 'data-width': 'desktop', title: 'Desktop width (600 px and wider)' }, 'Desktop');
 const mobile = el('vscode-button', { 'data-width': 'mobile', title: 'Mobile width (375 px)' }, 'Mobile');
@@ -55,7 +56,7 @@ viewSelect.append(...(Object.keys(VIEW_LABELS) as PreviewView[]).map((v) => el('
 const views = el('span', { class: 'group' });
 views.append(viewLabel, viewSelect);
 const sample = el('span', { class: 'group' });
-sample.append(profileLabel, profile, editSamples);
+sample.append(profileLabel, profile, contact, editSamples);
 const widths = el('span', { class: 'group', role: 'group', 'aria-label': 'Width' });
 widths.append(desktop, mobile, size);
 const actions = el('span', { class: 'group' });
@@ -106,6 +107,7 @@ applyWidth(state.width);
 desktop.addEventListener('click', () => applyWidth('desktop'));
 mobile.addEventListener('click', () => applyWidth('mobile'));
 editSamples.addEventListener('click', () => post({ type: 'editSamples' }));
+contact.addEventListener('click', () => post({ type: 'previewContact' }));
 sendTest.addEventListener('click', () => post({ type: 'sendTest' }));
 profile.addEventListener('change', () => post({ type: 'selectProfile', index: profile.selectedIndex }));
 viewSelect.addEventListener('change', () => {

@@ -67,7 +67,9 @@ export type FromWebview =
   | { type: 'setView'; view: PreviewView }
   /** The final-HTML view's buttons: the host copies or saves the HTML it rendered last (never text from the page). */
   | { type: 'copyHtml' }
-  | { type: 'exportHtml' };
+  | { type: 'exportHtml' }
+  /** The toolbar's Contact… button: preview as a contact of the list, looked up by email. */
+  | { type: 'previewContact' };
 
 /**
  * Reads a message from the webview, or undefined when it is not one of FromWebview (the host acts only on what it
@@ -82,6 +84,7 @@ export function parseFromWebview(m: unknown): FromWebview | undefined {
     case 'sendTest':
     case 'copyHtml':
     case 'exportHtml':
+    case 'previewContact':
       return { type: o.type };
     case 'setView':
       return typeof o.view === 'string' && (PREVIEW_VIEWS as readonly string[]).includes(o.view) ? { type: 'setView', view: o.view as PreviewView } : undefined;

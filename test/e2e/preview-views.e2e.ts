@@ -1,11 +1,13 @@
 // Journey: the preview's views. An email with dark styles and a plain-text part beside it: the plain-text view
 // renders the text part for the sample contact, the dark view applies the email's prefers-color-scheme: dark
 // rules (and an email without any says so), the final-HTML view shows the inlined, personalized source and
-// copies it.
+// copies it; Contact… previews as a contact read from the sandbox and saves them as a sample profile.
 import * as assert from 'assert';
 import type { Frame } from 'playwright-core';
 import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
-import { until } from './harness/journey';
+import * as fs from 'fs';
+import * as path from 'path';
+import { answer, until } from './harness/journey';
 
 const OFFER = `<!DOCTYPE html>
 <html><head><title>Your offer</title>
@@ -93,5 +95,32 @@ describe('e2e: the preview views (plain text, dark mode, final HTML)', function 
     // Back to the email: the frame shows again.
     await chooseView('Email');
     await until('the email frame shown', async () => !(await (await preview()).locator('.stage').isHidden()));
+  });
+
+  it('previews as a contact of the list read from Ongage, and saves them as a sample profile', async () => {
+    const p = await preview();
+    await p.locator('#preview-contact').click();
+    await answer(w, /email address of a contact/, 'john.smith@example.com');
+    await until('the contact in the email', async () => /Hello John/.test(await (await emailFrame()).evaluate(() => document.body?.innerText ?? '').catch(() => '')));
+    assert.match(await p.locator('#profile').innerText().catch(() => ''), /john\.smith@example\.com \(from Ongage\)/);
+    await w.waitForNotification('Previewing as john.smith@example.com');
+    await w.screenshot('contact');
+    await w.page.locator('.notifications-toasts .monaco-button', { hasText: 'Save as Sample Profile' }).first().click();
+    await w.waitForNotification('Saved john.smith@example.com as a sample profile');
+    const saved = JSON.parse(fs.readFileSync(path.join(w.folder, '.ongage', 'samples.json'), 'utf8')) as { profiles: Array<{ label: string; values: Record<string, unknown> }> };
+    const john = saved.profiles.find((x) => x.label === 'john.smith@example.com');
+    assert.ok(john, JSON.stringify(saved));
+    assert.strictEqual(john.values.first_name, 'John');
+    assert.strictEqual(john.values.city, 'Chicago');
+    assert.doesNotMatch(JSON.stringify(saved), /sandbox@example\.com|X_PASSWORD|password/i, 'a credential reached the samples file');
+    // The saved profile is the one shown now.
+    await until('the saved profile chosen', async () => /^john\.smith@example\.com$/m.test(await (await preview()).locator('#profile').innerText().catch(() => '')));
+    assert.match(await (await emailFrame()).evaluate(() => document.body?.innerText ?? ''), /Hello John/);
+  });
+
+  it('says what is wrong when the contact is not in the list', async () => {
+    await (await preview()).locator('#preview-contact').click();
+    await answer(w, /email address of a contact/, 'nobody@example.com');
+    await w.waitForNotification(/nobody@example\.com is not in/);
   });
 });

@@ -98,6 +98,21 @@ export class ExtensionFieldSource implements FieldSource, vscode.Disposable {
     return sample;
   }
 
+  /**
+   * A contact of the document's list read from Ongage (GET /api/contacts/by_email), as a sample profile: its real
+   * fields over the list's sample. Throws the client's message (not in the list, signed out, …).
+   */
+  async contactSample(uri: string, email: string): Promise<{ profile: SampleProfile; own: SampleProfile['values'] }> {
+    const s = this.scope(uri);
+    if (!s) throw new Error('Connect to Ongage first (Ongage: Sign In… or Use the Local Sandbox): a contact is read from a list.');
+    const contact = await (await this.pool.client(s.profile)).getContactByEmail(email, { listId: s.listId });
+    const own: SampleProfile['values'] = {};
+    for (const [k, v] of Object.entries(contact.fields)) {
+      if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') own[k] = v;
+    }
+    return { profile: sampleProfile(this.fields(uri) ?? [], contact.fields, `${contact.email} (from Ongage)`), own };
+  }
+
   unsubscribeDefaultLink(uri: string): boolean | undefined {
     return this.documents.meta(uri)?.unsubscribeDefaultLink;
   }

@@ -62,6 +62,8 @@ export class PreviewManager implements vscode.Disposable {
   private textUri: string | undefined;
   /** The final HTML on screen (what Copy and Export… write). */
   private shownHtml = '';
+  /** A contact read from Ongage with Contact… (the last choice of the Sample list while set). */
+  private contact: SampleProfile | undefined;
 
   constructor(private readonly deps: PreviewDeps) {
     this.renderer = new RenderClient({ script: vscode.Uri.joinPath(deps.context.extensionUri, 'dist', 'render-worker.js').fsPath });
@@ -271,6 +273,9 @@ export class PreviewManager implements vscode.Disposable {
         case 'exportHtml':
           await this.exportHtml();
           break;
+        case 'previewContact':
+          await this.previewContact();
+          break;
       }
     } catch (e) {
       this.deps.log.error(`Preview: ${e instanceof Error ? e.message : String(e)}`);
@@ -292,6 +297,61 @@ export class PreviewManager implements vscode.Disposable {
    * `env.openExternal`, where VS Code's link protection asks about a domain the user has not trusted; anything
    * else is refused with the reason.
    */
+  /**
+   * Asks for an email, reads that contact of the document's list from Ongage and previews with their real fields;
+   * then offers to keep them as a sample profile (their values only; nothing about the connection).
+   */
+  private async previewContact(): Promise<void> {
+    const doc = this.document;
+    if (!doc) throw new Error('Open an email to preview first.');
+    const email = (
+      await vscode.window.showInputBox({
+        title: 'Preview as a Contact',
+        prompt: 'The email address of a contact of the list (read from Ongage)',
+        placeHolder: 'jane.doe@example.com',
+        validateInput: (v) => (/^[^@\s]+@[^@\s]+$/.test(v.trim()) ? undefined : 'Type an email address.'),
+      })
+    )?.trim();
+    if (!email) return;
+    const { profile, own } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${email} from Ongage` }, () =>
+      this.deps.fields.contactSample(doc.uri.toString(), email),
+    );
+    this.contact = profile;
+    this.profileIndex = 1 + this.profiles.length;
+    this.schedule();
+    const save = await vscode.window.showInformationMessage(`Previewing as ${email}, with their fields from Ongage.`, 'Save as Sample Profile');
+    if (save) await this.saveContactProfile(email, own);
+  }
+
+  /** Adds the contact's values to .ongage/samples.json as a profile labelled with their email. */
+  private async saveContactProfile(email: string, own: SampleProfile['values']): Promise<void> {
+    const uri = this.samplesUri();
+    if (!uri) throw new Error(`Open a folder to keep sample profiles in ${SAMPLES_PATH}.`);
+    let data: { profiles: Array<{ label: string; values: Record<string, unknown> }> } = { profiles: [] };
+    let exists = true;
+    try {
+      const parsed: unknown = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)).replace(/^\uFEFF/, ''));
+      if (Array.isArray(parsed)) data = { profiles: parsed };
+      else if (parsed && typeof parsed === 'object' && Array.isArray((parsed as { profiles?: unknown }).profiles)) data = parsed as typeof data;
+      else throw new Error(`${SAMPLES_PATH} is not { "profiles": [ … ] }: fix it first, then save the contact again.`);
+    } catch (e) {
+      if (e instanceof SyntaxError) throw new Error(`${SAMPLES_PATH} is not valid JSON (${e.message}): fix it first, then save the contact again.`);
+      if (e instanceof Error && e.message.includes(SAMPLES_PATH)) throw e;
+      exists = false;
+    }
+    const values: Record<string, string | number | boolean | null> = {};
+    for (const [k, v] of Object.entries(own)) if (v !== undefined) values[k] = v;
+    data.profiles = data.profiles.filter((p) => p && p.label !== email);
+    data.profiles.push({ label: email, values });
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(`${JSON.stringify(data, null, 2)}\n`));
+    void vscode.window.showInformationMessage(`Saved ${email} as a sample profile in ${SAMPLES_PATH}${exists ? '' : ' (created)'}.`);
+    this.contact = undefined;
+    await this.loadSamples();
+    const i = this.profiles.findIndex((p) => p.label === email);
+    if (i >= 0) this.profileIndex = i + 1;
+    this.schedule();
+  }
+
   /** Saves the final HTML on screen to a file the user picks (beside the email by default). */
   private async exportHtml(): Promise<void> {
     const doc = this.document;
@@ -442,7 +502,7 @@ export class PreviewManager implements vscode.Disposable {
     const textPart = this.view === 'text' ? await this.textPart(doc) : undefined;
     if (version !== this.version) return;
     const base = this.deps.fields.sample(uri) ?? { label: 'sample contact', values: {} };
-    const choices = [base, ...this.profiles.map((p) => overlaySample(base, p))];
+    const choices = [base, ...this.profiles.map((p) => overlaySample(base, p)), ...(this.contact ? [this.contact] : [])];
     if (this.profileIndex >= choices.length) this.profileIndex = 0;
     const chosen = choices[this.profileIndex];
     try {

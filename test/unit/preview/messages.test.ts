@@ -15,6 +15,7 @@ describe('webview → host messages are validated on receipt', () => {
       { type: 'setView', view: 'text' },
       { type: 'copyHtml' },
       { type: 'exportHtml' },
+      { type: 'previewContact' },
     ]) {
       assert.deepStrictEqual(parseFromWebview(m), m);
     }
@@ -24,6 +25,7 @@ describe('webview → host messages are validated on receipt', () => {
     assert.deepStrictEqual(parseFromWebview({ type: 'sendTest', recipients: ['x@evil.example'], uri: 'file:///etc/passwd' }), { type: 'sendTest' });
     assert.deepStrictEqual(parseFromWebview({ type: 'selectProfile', index: 1, extra: true }), { type: 'selectProfile', index: 1 });
     assert.deepStrictEqual(parseFromWebview({ type: 'exportHtml', html: '<script>', path: '/etc/passwd' }), { type: 'exportHtml' });
+    assert.deepStrictEqual(parseFromWebview({ type: 'previewContact', email: 'x@evil.example' }), { type: 'previewContact' });
   });
 
   it('refuses what the preview never sends', () => {
