@@ -189,6 +189,11 @@ function show(content: PreviewContent): void {
         post({ type: 'revealNote', index: i });
       });
       li.append(n.line !== undefined ? a : el('span', {}, n.message));
+      if (n.fix) {
+        const fix = el('vscode-button', { class: 'note-fix', secondary: '', title: `${n.fix} in the editor` }, n.fix);
+        fix.addEventListener('click', () => post({ type: 'fixNote', index: i }));
+        li.append(' ', fix);
+      }
       return li;
     }),
   );

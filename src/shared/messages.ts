@@ -19,6 +19,8 @@ export interface PreviewNote {
   /** 0-based line and character in the previewed document, for notes on its own HTML. */
   line?: number;
   character?: number;
+  /** The title of a fix the host can apply (`fixNote`), e.g. "Add !important". */
+  fix?: string;
 }
 
 /** Everything the webview shows for one rendering of a document. */
@@ -60,6 +62,7 @@ export type FromWebview =
   | { type: 'selectProfile'; index: number }
   | { type: 'openLink'; href: string }
   | { type: 'revealNote'; index: number }
+  | { type: 'fixNote'; index: number }
   | { type: 'editSamples' }
   /** The toolbar's Send Test button: a test of the previewed email, with the values the preview shows. */
   | { type: 'sendTest' }
@@ -90,6 +93,7 @@ export function parseFromWebview(m: unknown): FromWebview | undefined {
       return typeof o.view === 'string' && (PREVIEW_VIEWS as readonly string[]).includes(o.view) ? { type: 'setView', view: o.view as PreviewView } : undefined;
     case 'selectProfile':
     case 'revealNote':
+    case 'fixNote':
       return typeof o.index === 'number' && Number.isSafeInteger(o.index) && o.index >= 0 ? { type: o.type, index: o.index } : undefined;
     case 'openLink':
       return typeof o.href === 'string' && o.href.length <= 8192 ? { type: 'openLink', href: o.href } : undefined;

@@ -6,6 +6,7 @@
 import { parse, type ParseResult } from '../language/parser';
 import { composeMapped, sourceOf } from './compose';
 import { evaluateParsed, type EvaluateNote, type EvaluationState } from './evaluate';
+import { conditionalStyleConflicts } from './conflicts';
 import { inlineTemplate } from './inline';
 import type { RenderInput, RenderNote, RenderOptions, RenderResult } from './types';
 import { spanIndexAt } from './spans';
@@ -42,7 +43,20 @@ function render(input: RenderInput, options: RenderOptions): RenderResult {
   if (options.inlineCss !== false) {
     const inlined = inlineTemplate(composed.html, template);
     doc = inlined.parsed;
-    if (!inlined.inlined) {
+    if (inlined.inlined) {
+      for (const c of conditionalStyleConflicts(composed.html, template, inlined.html, inlined.parsed)) {
+        const where = sourceOf(composed.segments, c.start);
+        const fixAt = sourceOf(composed.segments, c.fixAt);
+        if (!where || !fixAt) continue;
+        notes.push({
+          message: `"${c.selector} { ${c.property} }" inside {{ocx_if}} stays in <style>, and the inlined style="${c.property}: …" on ${c.element} wins over it: recipients the condition holds for never see it. Add !important to the declaration.`,
+          start: where.offset,
+          end: where.offset + (c.end - c.start),
+          part: where.part,
+          fix: { at: fixAt.offset, text: ' !important', title: 'Add !important' },
+        });
+      }
+    } else {
       notes.push({ message: `The CSS could not be inlined (${inlined.problem ?? 'unknown reason'}); the preview shows the <style> blocks as written.`, start: 0, end: 0, part: 'html' });
     }
   }

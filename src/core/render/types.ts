@@ -35,6 +35,8 @@ export interface RenderNote {
   start: number;
   end: number;
   part: RenderPart;
+  /** A fix the editor can apply: insert `text` at offset `at` of `part`. */
+  fix?: { at: number; text: string; title: string };
 }
 
 export interface RenderResult {

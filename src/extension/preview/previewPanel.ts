@@ -52,7 +52,9 @@ export class PreviewManager implements vscode.Disposable {
   private shownProfile: SampleProfile | undefined;
   private sampleErrors: string[] = [];
   /** Where each note shown in the webview points in the document (same order as the notes). */
-  private noteTargets: Array<{ start: number; end: number } | undefined> = [];
+  private noteTargets: Array<{ start: number; end: number; fix?: { at: number; text: string } } | undefined> = [];
+  /** The text of the document the notes were rendered from (a fix applies only to that text). */
+  private notesText = '';
   private readonly disposables: vscode.Disposable[] = [];
   private readonly renderer: RenderClient;
   private readonly loopDelay: TypingBurstMonitor | undefined;
@@ -254,6 +256,9 @@ export class PreviewManager implements vscode.Disposable {
         case 'revealNote':
           await this.reveal(m.index);
           break;
+        case 'fixNote':
+          await this.fixNote(m.index);
+          break;
         case 'editSamples':
           await this.editSamples();
           break;
@@ -420,6 +425,20 @@ export class PreviewManager implements vscode.Disposable {
     await vscode.env.openExternal(uri);
   }
 
+  /** Applies a note's fix (` !important` after a declaration) to the document, if it has not changed since. */
+  private async fixNote(index: number): Promise<void> {
+    const fix = this.noteTargets[index]?.fix;
+    const doc = this.document;
+    if (!fix || !doc) return;
+    if (doc.getText() !== this.notesText) {
+      void vscode.window.showInformationMessage('The email changed since this note was made; try the fix again on the updated note.');
+      return;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, doc.positionAt(fix.at), fix.text);
+    await vscode.workspace.applyEdit(edit);
+  }
+
   private async reveal(index: number): Promise<void> {
     const note = this.noteTargets[index];
     const doc = this.document;
@@ -513,11 +532,11 @@ export class PreviewManager implements vscode.Disposable {
       // Overtaken by a newer render (the user kept typing), or the panel closed meanwhile.
       if (!rendered || version !== this.version || !this.panel) return;
       const { result, ms } = rendered;
-      const targets: Array<{ start: number; end: number } | undefined> = notes.map(() => undefined);
+      const targets: Array<{ start: number; end: number; fix?: { at: number; text: string } } | undefined> = notes.map(() => undefined);
       for (const n of result.notes) {
-        targets.push(n.part === 'html' ? { start: n.start, end: n.end } : undefined);
+        targets.push(n.part === 'html' ? { start: n.start, end: n.end, fix: n.fix && { at: n.fix.at, text: n.fix.text } } : undefined);
         const pos = n.part === 'html' ? doc.positionAt(n.start) : undefined;
-        notes.push({ message: n.message, part: n.part, line: pos?.line, character: pos?.character });
+        notes.push({ message: n.message, part: n.part, line: pos?.line, character: pos?.character, fix: n.part === 'html' ? n.fix?.title : undefined });
       }
       const content: PreviewContent = {
         title: this.title(doc),
@@ -534,6 +553,7 @@ export class PreviewManager implements vscode.Disposable {
       };
       this.shownHtml = result.html;
       this.noteTargets = targets;
+      this.notesText = text;
       this.shownProfile = chosen;
       this.deps.log.debug(`Preview of ${content.title} rendered in ${Math.round(ms)} ms (${content.bytes} bytes, ${notes.length} notes)`);
       this.post({ type: 'content', content });

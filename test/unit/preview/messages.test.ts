@@ -16,6 +16,7 @@ describe('webview → host messages are validated on receipt', () => {
       { type: 'copyHtml' },
       { type: 'exportHtml' },
       { type: 'previewContact' },
+      { type: 'fixNote', index: 3 },
     ]) {
       assert.deepStrictEqual(parseFromWebview(m), m);
     }
@@ -47,6 +48,7 @@ describe('webview → host messages are validated on receipt', () => {
       { type: 'openLink', href: `https://x.example/${'a'.repeat(9000)}` },
       { type: '__proto__' },
       { type: 'setView' },
+      { type: 'fixNote', index: 0.5 },
       { type: 'setView', view: 'toString' },
       { type: 'setView', view: ['dark'] },
     ]) {

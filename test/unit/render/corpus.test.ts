@@ -57,10 +57,11 @@ describe('render: the shared corpus of real emails', function () {
       });
 
       for (const inlineCss of [true, false]) {
-        it(`renderEmail${inlineCss ? '' : ' without inlining'}: no tag left, only notes about system fields Ongage fills in`, () => {
+        it(`renderEmail${inlineCss ? '' : ' without inlining'}: no tag left, only notes about system fields Ongage fills in and losing conditional rules`, () => {
           const r = renderEmail({ html: source, subject: 'News for {{first_name:you}}', preheader: '{{ocx_if vip = 1}}VIP{{ocx_endif}}' }, { values: sampleFor(file), fields, now, inlineCss });
           assert.equal(count(r.html, '{{'), 0, r.html.slice(r.html.indexOf('{{') - 80, r.html.indexOf('{{') + 80));
-          const unexpected = r.notes.filter((n) => !/^ocx_\w+ has no value in the sample: the preview shows nothing here/.test(n.message));
+          // Also allowed: a conditional <style> rule that loses to an inlined style (three corpus emails have one).
+          const unexpected = r.notes.filter((n) => !/^ocx_\w+ has no value in the sample: the preview shows nothing here/.test(n.message) && !n.fix);
           assert.deepEqual(unexpected, []);
           for (const n of r.notes) assert.equal(n.part, 'html');
           assert.equal(r.subject, 'News for Jane');
