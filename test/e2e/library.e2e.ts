@@ -2,7 +2,7 @@
 // drop, toggle a favourite from the row's inline action, filter, and check every change on the sandbox itself.
 import * as assert from 'assert';
 import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
-import { dragRow, sandboxEmail, settled, startCommand, until } from './harness/journey';
+import { dragRow, sandboxEmail, sandboxFolder, settled, startCommand, until } from './harness/journey';
 import { SEED_IDS } from '../../sandbox/seed';
 
 const LIST = SEED_IDS.lists.newsletter;
@@ -11,6 +11,13 @@ async function serverEmail(url: string, id: number) {
   const { email } = await sandboxEmail(url, LIST, id);
   if (!email) throw new Error(`email ${id} is not on the sandbox`);
   return email;
+}
+
+/** Whether the row labelled `label` shows the favourite star (the file decoration VS Code draws after the label). */
+async function starred(w: Workbench, label: string): Promise<boolean> {
+  return w.treeItem(label).evaluate((row) =>
+    [row, ...Array.from(row.querySelectorAll('*'))].some((el) => /★/.test(getComputedStyle(el, '::after').content) || /★/.test(el.getAttribute('title') ?? '')),
+  );
 }
 
 describe('e2e: the Library tree', function () {
@@ -61,20 +68,32 @@ describe('e2e: the Library tree', function () {
     await w.screenshot('moved by drag and drop');
   });
 
-  it('toggles a favourite from the row, and the sandbox agrees', async () => {
+  it('toggles a favourite from the row it sits on, and leaves the selected row alone, on the sandbox and in the tree', async () => {
     const id = SEED_IDS.emails.welcome;
     const name = (await serverEmail(sandbox().url, id)).name;
     const before = (await serverEmail(sandbox().url, id)).favorite === '1';
+    const otherName = 'Store opening (2023)';
+    const otherWire = (await sandboxFolder(sandbox().url, LIST, SEED_IDS.folders.archive)).find((e) => e.name === otherName);
+    assert.ok(otherWire, `"${otherName}" is not in Archive on the sandbox`);
+    const otherId = Number(otherWire.id);
+    const otherBefore = otherWire.favorite === '1';
+    // The stars the tree shows agree with the sandbox before anything is clicked (so the checks below can fail).
+    await until(`the star of "${name}" to show ${before}`, async () => (await starred(w, name)) === before);
+    await until(`the star of "${otherName}" to show ${otherBefore}`, async () => (await starred(w, otherName)) === otherBefore);
     // Another row is selected: the inline action must act on the row it sits on, not on the selection.
-    await w.clickTreeItem('Store opening (2023)');
+    await w.clickTreeItem(otherName);
     // Let the click's selection reach the extension host and the rows settle. (The tree no longer refreshes a
     // folder again when the view fetched its children after the change: such a refresh made VS Code drop the rows'
     // handles until it re-fetched them, and an inline action clicked meanwhile reached the command without its row.)
     await settled(w);
+    await until('the other row to be selected', async () => (await w.treeItem(otherName).getAttribute('aria-selected')) === 'true');
     const row = w.treeItem(name);
     await row.hover();
     await row.locator('.actions .action-label[aria-label^="Toggle Favourite"]').click();
     await until('the favourite to change on the sandbox', async () => ((await serverEmail(sandbox().url, id)).favorite === '1') !== before);
+    await until(`the star of "${name}" to show ${!before}`, async () => (await starred(w, name)) === !before);
+    assert.strictEqual((await serverEmail(sandbox().url, otherId)).favorite === '1', otherBefore, 'the selected row changed on the sandbox');
+    assert.strictEqual(await starred(w, otherName), otherBefore, 'the selected row changed its star in the tree');
     await w.screenshot('favourite toggled');
   });
 

@@ -11,13 +11,22 @@ function useSandboxTitle(): string {
   return title;
 }
 
-/** Waits for the Library to show the sandbox's lists, expanding the connection node when they sit under it. */
-async function waitForLists(wb: Workbench): Promise<void> {
-  const first = await wb.waitForTreeItem(/\S/, { timeout: 30000 });
-  const rows = await wb.treeRows();
-  if (!rows.some((r) => r.label === 'Newsletter') && first.expanded === false) await wb.expand(first.label);
-  await wb.waitForTreeItem('Newsletter');
-  await wb.waitForTreeItem('Transactional');
+/** Fails when a prompt is open: an input box or pick, or a modal dialog. */
+async function assertNoPrompt(wb: Workbench): Promise<void> {
+  assert.ok(!(await wb.page.locator('.quick-input-widget').first().isVisible()), 'an input box or pick opened');
+  assert.ok(!(await wb.page.locator('.monaco-dialog-box').first().isVisible()), 'a dialog opened');
+}
+
+/** Waits for the Library to show both sandbox lists without touching the tree, failing at once on any prompt. */
+async function waitForListsUntouched(wb: Workbench): Promise<void> {
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    await assertNoPrompt(wb);
+    const labels = (await wb.treeRows()).map((r) => r.label);
+    if (labels.includes('Newsletter') && labels.includes('Transactional')) return;
+    if (Date.now() > deadline) throw new Error(`The sandbox lists did not show by themselves; rows: ${JSON.stringify(labels)}`);
+    await env.delay(200);
+  }
 }
 
 describe('e2e: sign-in against the sandbox', function () {
@@ -30,7 +39,8 @@ describe('e2e: sign-in against the sandbox', function () {
       await wb().waitForWelcome('Use the local sandbox');
       await wb().screenshot('before sign-in');
       await wb().clickWelcomeButton('Use the local sandbox');
-      await waitForLists(wb());
+      // The connection node opens by itself: no click in the tree, and no input box, pick or dialog on the way.
+      await waitForListsUntouched(wb());
       const rows = await wb().treeRows();
       const lists = rows.filter((r) => r.label === 'Newsletter' || r.label === 'Transactional');
       assert.strictEqual(lists.length, 2, `rows: ${JSON.stringify(rows)}`);
@@ -65,7 +75,8 @@ describe('e2e: sign-in against the sandbox', function () {
 
     it('shows the sandbox lists without any click in the Library', async () => {
       await wb().openView('Ongage');
-      await waitForLists(wb());
+      await waitForListsUntouched(wb());
+      assert.strictEqual(await wb().welcomeText(), '', 'the welcome content is still shown');
       await wb().screenshot('auto-connected');
     });
   });
@@ -81,7 +92,12 @@ describe('e2e: sign-in against the sandbox', function () {
       await wb().openView('Ongage');
       await wb().waitForWelcome('Use the local sandbox');
       await wb().runCommand(useSandboxTitle());
-      await wb().waitForNotification(/sandbox|127\.0\.0\.1|connect/i, 30000);
+      const port = new URL(closedUrl).port;
+      const message = await wb().waitForNotification(new RegExp(`No Ongage sandbox answers at http://127\\.0\\.0\\.1:${port}`), 30000);
+      assert.match(message, /npm run sandbox/, 'the message does not say how to start one');
+      const toast = wb().page.locator('.notifications-toasts .notification-list-item', { hasText: 'No Ongage sandbox answers' }).first();
+      assert.ok(await toast.locator('.codicon-error').count(), 'the notification is not shown as an error');
+      assert.ok(!(await wb().notifications()).some((m) => /^Connected/.test(m)), 'a success toast is shown');
       await wb().screenshot('sandbox unreachable');
       assert.deepStrictEqual(await wb().treeRows(), [], 'the Library shows rows without a connection');
       assert.match(await wb().welcomeText(), /Use the local sandbox/);

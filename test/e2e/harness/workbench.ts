@@ -113,14 +113,8 @@ export class Workbench {
     env.rmTemp(this.folder);
   }
 
-  /** The text of the extension's Ongage log as written so far ('' before the extension logs anything). */
-  extensionLog(): string {
-    return this.extensionLogFiles()
-      .map((f) => fs.readFileSync(f, 'utf8'))
-      .join('');
-  }
-
-  private extensionLogFiles(): string[] {
+  /** The extension's Ongage log files in the throwaway profile (one per window session), oldest first. */
+  extensionLogFiles(): string[] {
     const found: string[] = [];
     const walk = (dir: string, depth: number): void => {
       if (depth > 8) return;
@@ -133,25 +127,22 @@ export class Workbench {
     try {
       walk(path.join(this.server.userDataDir, 'logs'), 0);
     } catch {
-      // No logs folder yet.
+      // No logs folder yet: the extension never activated.
     }
-    return found;
+    return found.sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
+  }
+
+  /** Everything the extension wrote to its Ongage log on disk (not only the lines the Output view has rendered). */
+  extensionLog(): string {
+    return this.extensionLogFiles()
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .join('\n');
   }
 
   /** Copies the extension's Ongage log out of the throwaway profile into the artifacts, for failures to read. */
   private keepExtensionLog(): void {
-    const found: string[] = [];
-    const walk = (dir: string, depth: number): void => {
-      if (depth > 8) return;
-      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-        const p = path.join(dir, e.name);
-        if (e.isDirectory()) walk(p, depth + 1);
-        else if (/Ongage\.log$/.test(e.name)) found.push(p);
-      }
-    };
     try {
-      walk(path.join(this.server.userDataDir, 'logs'), 0);
-      found.forEach((f, i) => fs.copyFileSync(f, path.join(this.artifacts, `ongage-extension${i ? `-${i}` : ''}.log`)));
+      this.extensionLogFiles().forEach((f, i) => fs.copyFileSync(f, path.join(this.artifacts, `ongage-extension${i ? `-${i}` : ''}.log`)));
     } catch {
       // No log written (the extension never activated): nothing to keep.
     }
