@@ -29,6 +29,7 @@ async function compileSuite() {
     entryPoints: {
       index: path.join(__dirname, 'suite', 'index.ts'),
       tests: path.join(__dirname, 'suite', 'tests.ts'),
+      features: path.join(__dirname, 'suite', 'features.ts'),
     },
     outdir: suiteOut,
     bundle: true,

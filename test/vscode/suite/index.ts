@@ -39,6 +39,7 @@ export async function run(): Promise<void> {
     const MochaCtor = require('mocha') as typeof import('mocha');
     const mocha = new MochaCtor({ ui: 'bdd', color: false, timeout: 30000, reporter: 'spec', forbidOnly: true });
     mocha.addFile(path.join(__dirname, 'tests.js'));
+    mocha.addFile(path.join(__dirname, 'features.js'));
     await mocha.loadFilesAsync();
     await new Promise<void>((resolve) => {
       const runner = mocha.run(() => resolve());
