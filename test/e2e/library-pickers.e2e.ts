@@ -30,6 +30,15 @@ async function pickRows(w: Workbench): Promise<string[]> {
   return (await w.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
 }
 
+/** Right-clicks the row labelled `label` and chooses `action` from its context menu (as most of these commands are
+ * reached: the palette offers them only while the Library view has the focus). */
+async function contextMenu(w: Workbench, label: string, action: string): Promise<void> {
+  await w.treeItem(label).click({ button: 'right' });
+  const item = w.page.locator('.context-view .action-item .action-label', { hasText: new RegExp(`^${action.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).first();
+  await item.waitFor({ state: 'visible' });
+  await item.click();
+}
+
 async function select(w: Workbench, ...labels: string[]): Promise<void> {
   await w.clickTreeItem(labels[0]);
   for (const l of labels.slice(1)) await w.treeItem(l).click({ modifiers: ['Control'] });
@@ -78,6 +87,7 @@ describe('e2e: library pickers and the other item commands', function () {
   it('copies the id of the selected item to the clipboard (Copy Id)', async () => {
     await w.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(w.page.url()).origin });
     await select(w, 'Promo layout');
+    // From the palette (typing there takes the focus from the view: the command acts on the view's selection).
     await w.runCommand('Ongage: Copy Id');
     await w.page.locator('.part.statusbar', { hasText: `Copied id ${templateId}` }).first().waitFor();
     const clip = await until('the id on the clipboard', async () => {
@@ -88,15 +98,14 @@ describe('e2e: library pickers and the other item commands', function () {
   });
 
   it('says there is no web app for a sandbox connection (Open in Ongage Web App)', async () => {
-    await w.runCommand('Ongage: Open in Ongage Web App');
+    await contextMenu(w, 'Promo layout', 'Open in Ongage Web App');
     const message = await w.waitForNotification(/no web app to open/);
     assert.match(message, /"Sandbox" is not an Ongage account \(it points at http:\/\/127\.0\.0\.1:\d+\)/);
     assert.strictEqual(w.page.context().pages().length, 1, 'a page was opened');
   });
 
   it('copies the item to another list through the pick (Copy to Lists…)', async () => {
-    await select(w, 'Promo layout');
-    await startCommand(w, 'Ongage: Copy to Lists…');
+    await contextMenu(w, 'Promo layout', 'Copy to Lists…');
     await w.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Copy "Promo layout" to lists' }).waitFor();
     const rows = await until('the lists in the pick', async () => {
       const r = await pickRows(w);
@@ -115,8 +124,7 @@ describe('e2e: library pickers and the other item commands', function () {
   });
 
   it('moves the selected item through the pick (Move to Folder…)', async () => {
-    await select(w, 'Promo layout');
-    await startCommand(w, 'Ongage: Move to Folder…');
+    await contextMenu(w, 'Promo layout', 'Move to Folder…');
     await w.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Move "Promo layout" to…' }).waitFor();
     const rows = await until('the folders in the pick', async () => {
       const r = await pickRows(w);
@@ -140,7 +148,8 @@ describe('e2e: library pickers and the other item commands', function () {
     await w.expand('Archive');
     await w.waitForTreeItem('Store opening (2023)');
     await select(w, 'Store opening (2023)', 'Promo layout');
-    await startCommand(w, 'Ongage: Move to Folder…');
+    // The right-clicked row is part of the selection: the command acts on both.
+    await contextMenu(w, 'Promo layout', 'Move to Folder…');
     await w.page.locator('.quick-input-widget .quick-input-title', { hasText: 'Move 2 items to…' }).waitFor();
     await w.page.locator('.quick-input-widget input.input').first().fill('Drafts 2026');
     await w.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Drafts 2026' }).first().click();
@@ -154,7 +163,7 @@ describe('e2e: library pickers and the other item commands', function () {
     const items = (await sandboxFolder(sandbox().url, LIST, draftsId)).map((e) => Number(e.id));
     await w.expand('Drafts 2026');
     await select(w, 'Store opening (2023)', 'Promo layout');
-    await startCommand(w, 'Ongage: Delete…');
+    await contextMenu(w, 'Store opening (2023)', 'Delete…');
     const dialog = w.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible' });
     const text = await dialog.innerText();
@@ -178,8 +187,7 @@ describe('e2e: library pickers and the other item commands', function () {
     await w.waitForTreeItem('Drafts 2026');
     await renameOnSandbox(sandbox().url, draftsId, 'Drafts 2027');
     assert.ok((await w.treeRows()).some((r) => r.label === 'Drafts 2026'));
-    await select(w, 'Archive');
-    await w.runCommand('Ongage: Refresh');
+    await contextMenu(w, 'Archive', 'Refresh');
     await w.waitForTreeItem('Drafts 2027', { timeout: 30000 });
     assert.ok(!(await w.treeRows()).some((r) => r.label === 'Drafts 2026'), 'the old name stayed after the refresh');
     await w.screenshot('refreshed');
