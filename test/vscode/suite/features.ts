@@ -78,7 +78,8 @@ const CONDITION = `<p>Hi {{first_name:Friend}}</p>
 {{ocx_endif}}
 `;
 
-describe('Ongage language features in the extension host', () => {
+describe('Ongage language features in the extension host', function () {
+  this.timeout(60000);
   before(async function () {
     this.timeout(60000);
     await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
@@ -173,7 +174,9 @@ describe('Ongage language features in the extension host', () => {
     await waitForDiagnostics(doc.uri, 'the setting back in charge once lint.json is gone', (ds) => byRule(ds, 'img-alt').length === 0);
   });
 
-  describe('with a sandbox connection', () => {
+  describe('with a sandbox connection', function () {
+    // Requests that fail are retried with back-off; on a loaded machine these steps take longer than mocha's default.
+    this.timeout(120000);
     let sb: RunningSandbox;
     /** Requests the sandbox received for the list fields. */
     const fieldRequests = (): number => Object.entries(sb.stats().byRoute).filter(([k]) => /list_fields/.test(k)).reduce((n, [, v]) => n + v, 0);
