@@ -15,8 +15,11 @@ describe('e2e: signing in with the form', function () {
     await w.openView('Ongage');
     await w.waitForWelcome('Sign in to Ongage');
     // Trace level: every request the extension makes reaches the log, so the last test has something to search.
+    // The Ongage log exists once the extension is active; only then does Set Log Level list it.
+    await until('the extension to activate', async () => /Ongage Studio .* activated/.test(w.extensionLog()), 30000);
     await startCommand(w, 'Developer: Set Log Level...');
     const rows = w.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await w.page.locator('.quick-input-widget input.input').first().fill('Ongage');
     await rows.filter({ has: w.page.locator('.label-name', { hasText: /^Ongage$/ }) }).first().click();
     await rows.filter({ has: w.page.locator('.label-name', { hasText: /^Trace$/ }) }).first().click();
     await w.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
