@@ -1,6 +1,7 @@
 // Extension-host tests of the language features and the list fields, through VS Code's own provider commands
 // (vscode.executeHoverProvider and friends run every registered provider, the extension's among them) on files in
-// the opened workspace folder, and against a sandbox started in this process.
+// the opened workspace folder, and against a sandbox started in this process. (The fields cache on disk while Ongage
+// fails is covered by test/e2e/accounts.e2e.ts, across a reload.)
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/server';
@@ -216,7 +217,7 @@ describe('Ongage language features in the extension host', function () {
       assert.ok(fieldRequests() > 0, 'the sandbox was never asked for list fields');
     });
 
-    it('fetches the fields again on Refresh List Fields, and keeps checking with the cached ones while Ongage fails', async () => {
+    it('fetches the fields again on Refresh List Fields', async () => {
       // customer_id is not a Newsletter field (yet); frist_name never is.
       const doc = await open('fields/refresh.html', '<p>{{customer_id}} and {{frist_name}}</p>\n');
       const unknownNames = () => byRule(ongageDiagnostics(doc.uri), 'unknown-field').map((d) => /"([^"]+)"/.exec(d.message)?.[1]).sort();
@@ -230,19 +231,6 @@ describe('Ongage language features in the extension host', function () {
       await vscode.commands.executeCommand('ongage.refreshFields');
       await until(`customer_id known after Refresh List Fields (now ${describeDiagnostics(doc.uri)})`, () => unknownNames().join() === 'frist_name', 30000);
       assert.ok(fieldRequests() > before, 'the warning went without a new list_fields request');
-
-      // Offline: every request fails. Refresh forgets the fields in memory; the copy on disk keeps the check going
-      // (without any fields, frist_name would not be reported at all).
-      const failuresBefore = sb.stats().byStatus['500'] ?? 0;
-      const asked = fieldRequests();
-      sb.setFaults({ errorRate: 1 });
-      try {
-        await vscode.commands.executeCommand('ongage.refreshFields');
-        await until('the refresh to reach the sandbox and fail', () => fieldRequests() > asked && (sb.stats().byStatus['500'] ?? 0) > failuresBefore, 30000);
-        await until(`frist_name still unknown from the cached fields (now ${describeDiagnostics(doc.uri)})`, () => unknownNames().join() === 'frist_name');
-      } finally {
-        sb.setFaults({ errorRate: 0 });
-      }
     });
 
     it('accepts a dynamic field named in ongage.lint.dynamicFields', async () => {
