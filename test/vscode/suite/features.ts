@@ -44,7 +44,7 @@ function ongageDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
 }
 
 function describeDiagnostics(uri: vscode.Uri): string {
-  return JSON.stringify(ongageDiagnostics(uri).map((d) => `${d.code} ${vscode.DiagnosticSeverity[d.severity]} ${d.range.start.line}:${d.range.start.character}`));
+  return JSON.stringify(ongageDiagnostics(uri).map((d) => `${ruleOf(d)} ${vscode.DiagnosticSeverity[d.severity]} ${d.range.start.line}:${d.range.start.character}`));
 }
 
 /** Waits until the diagnostics of `uri` satisfy `test`. */
@@ -57,7 +57,9 @@ function waitForDiagnostics(uri: vscode.Uri, what: string, test: (ds: vscode.Dia
   });
 }
 
-const byRule = (ds: vscode.Diagnostic[], rule: string) => ds.filter((d) => d.code === rule);
+/** A diagnostic's rule id (a code with a link to its documentation carries it as `value`). */
+const ruleOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+const byRule = (ds: vscode.Diagnostic[], rule: string) => ds.filter((d) => ruleOf(d) === rule);
 
 async function hoverText(uri: vscode.Uri, pos: vscode.Position): Promise<string> {
   const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, pos)) ?? [];
