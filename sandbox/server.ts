@@ -99,6 +99,8 @@ export interface SandboxStats {
   droppedConnections: number;
   /** Answers replaced by a broken body (applyThenGarble). */
   garbledAnswers: number;
+  /** Requests refused for a Host that is not the sandbox's loopback address or an Origin of another site. */
+  foreignRefused: number;
   /** API requests open right now, and the most ever open at once (counting any that were refused with 429). */
   inFlight: number;
   maxInFlightSeen: number;
@@ -153,6 +155,7 @@ function emptyStats(): SandboxStats {
     injected5xx: 0,
     droppedConnections: 0,
     garbledAnswers: 0,
+    foreignRefused: 0,
     inFlight: 0,
     maxInFlightSeen: 0,
     realCampaignLaunches: 0,
@@ -198,23 +201,43 @@ function header(req: http.IncomingMessage, name: string): string | undefined {
 }
 
 const MAX_BODY = 20 * 1024 * 1024;
+const TOO_LARGE = `Request body is larger than ${MAX_BODY / 1024 / 1024} MB`;
 
+/**
+ * The body as text, or an ApiError 413 as soon as it passes MAX_BODY (declared or counted). The rest of an oversized
+ * body is read and thrown away, never buffered and never cut with a reset: the client gets to read the 413, where
+ * a reset would leave it guessing whether a send was applied.
+ */
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
+    if (Number(header(req, 'content-length') ?? 0) > MAX_BODY) {
+      req.resume();
+      return reject(new ApiError(413, TOO_LARGE));
+    }
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
     req.on('data', (c: Buffer) => {
+      if (over) return;
       size += c.length;
       if (size > MAX_BODY) {
-        reject(new ApiError(413, `Request body is larger than ${MAX_BODY / 1024 / 1024} MB`));
-        req.destroy();
+        over = true;
+        chunks.length = 0;
+        reject(new ApiError(413, TOO_LARGE));
         return;
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     req.on('error', reject);
   });
+}
+
+/** Whether a Content-Type header says JSON (`application/json`, any parameters). */
+function isJson(contentType: string | undefined): boolean {
+  return /^application\/json\s*(;|$)/i.test((contentType ?? '').trim());
 }
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
@@ -373,6 +396,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   const handleControl = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> => {
     const route = url.pathname.replace(/\/+$/, '');
     const method = req.method ?? 'GET';
+    // A POST a web page can make without asking first (a "simple" request: text/plain, a form) is not JSON; requiring
+    // JSON means a browser must ask first (a preflight), and the sandbox never allows one.
+    if ((method === 'POST' || method === 'PUT') && !isJson(header(req, 'content-type'))) {
+      return send(res, 415, { error: `${method} ${route} takes a JSON body: send Content-Type: application/json (an empty body may be {}).` });
+    }
     let raw: string;
     try {
       raw = await readBody(req);
@@ -464,14 +492,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       return;
     }
 
-    let raw: string;
-    try {
-      raw = await readBody(req);
-    } catch (e) {
-      if (e instanceof ApiError) return reply(e.status, errorEnvelope(e.status, e.message));
-      return;
-    }
-
     const user = header(req, 'x_username') ?? header(req, 'x-username');
     const pass = header(req, 'x_password') ?? header(req, 'x-password');
     const code = header(req, 'x_account_code') ?? header(req, 'x-account-code');
@@ -482,6 +502,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
         ? `Unauthorized: missing ${missing.join(', ')} header${missing.length > 1 ? 's' : ''}. Send X_USERNAME, X_PASSWORD and X_ACCOUNT_CODE on every call.`
         : 'Unauthorized: the X_USERNAME, X_PASSWORD and X_ACCOUNT_CODE headers do not match an account with API access. Check the three values (the account code is on the account profile page).';
       return reply(401, errorEnvelope(401, message));
+    }
+
+    // Authenticated: only now is the body read (a refused call never costs a buffered body).
+    let raw: string;
+    try {
+      raw = await readBody(req);
+    } catch (e) {
+      if (e instanceof ApiError) return reply(e.status, errorEnvelope(e.status, e.message));
+      return;
     }
 
     // Rate limits, per account: concurrent calls, then calls per rolling 60 s.
@@ -499,7 +528,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       if (inFlight > settings.maxInFlight) {
         stats.rateLimited++;
         stats.rateLimitedInFlight++;
-        return reply(429, errorEnvelope(429, `Too many concurrent calls: no more than ${settings.maxInFlight} API calls may run in parallel. Wait for a call to finish, then retry.`), { 'Retry-After': '1' });
+        // Ongage's pages show one 429 body for both limits; the detail goes to `errors` and a header.
+        const detail = `Too many concurrent calls: no more than ${settings.maxInFlight} API calls may run in parallel. Wait for a call to finish, then retry.`;
+        return reply(429, errorEnvelope(429, 'Calls per minute exceeded', { in_flight: detail }), { 'Retry-After': '1', 'X-Sandbox-Limit': 'in-flight' });
       }
       const now = Date.now();
       callTimes = callTimes.filter((t) => t > now - 60_000);
@@ -507,7 +538,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
         stats.rateLimited++;
         stats.rateLimitedPerMinute++;
         const retry = Math.max(1, Math.ceil((callTimes[0] + 60_000 - now) / 1000));
-        return reply(429, errorEnvelope(429, 'Calls per minute exceeded'), { 'Retry-After': String(retry) });
+        return reply(429, errorEnvelope(429, 'Calls per minute exceeded'), { 'Retry-After': String(retry), 'X-Sandbox-Limit': 'per-minute' });
       }
       callTimes.push(now);
       if (takeFault(method, url.pathname, ['next429'])) {
@@ -587,6 +618,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     }
   };
 
+  let refuseForeign: (req: http.IncomingMessage) => string | undefined = () => 'The sandbox is starting.';
   const server = http.createServer((req, res) => {
     let url: URL;
     try {
@@ -594,8 +626,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     } catch {
       return send(res, 400, errorEnvelope(400, 'Invalid request URL'));
     }
+    const control = url.pathname === '/__sandbox' || url.pathname.startsWith('/__sandbox/');
+    const refusal = refuseForeign(req);
+    if (refusal) {
+      stats.foreignRefused++;
+      return send(res, 403, control ? { error: refusal } : errorEnvelope(403, refusal));
+    }
     const work = async (): Promise<void> => {
-      if (url.pathname === '/__sandbox' || url.pathname.startsWith('/__sandbox/')) return handleControl(req, res, url);
+      if (control) return handleControl(req, res, url);
       const m = url.pathname.match(/^\/(?:(\d+)\/)?api(?:\/(.*))?$/);
       if (!m) return send(res, 404, errorEnvelope(404, `Not an API path: ${url.pathname}. Ongage paths look like /api/emails or /<list_id>/api/emails.`));
       const parts = (m[2] ?? '').split('/').filter(Boolean).map((p) => {
@@ -628,6 +666,21 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   });
   const port = (server.address() as AddressInfo).port;
   const baseUrl = (): string => `http://${host}:${port}`;
+  // The names this server answers to: a loopback name with its own port. Anything else in Host is another site's
+  // name resolving to 127.0.0.1 (DNS rebinding), and an Origin other than these is another site's page.
+  const ownHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  const ownOrigins = new Set([...ownHosts].map((h) => `http://${h}`));
+  refuseForeign = (req) => {
+    const h = (header(req, 'host') ?? '').trim().toLowerCase();
+    if (!ownHosts.has(h)) {
+      return `Refused: the sandbox answers only to ${[...ownHosts].join(', ')} (Host header ${h ? `"${h.slice(0, 100)}"` : 'missing'}). Use ${baseUrl()}.`;
+    }
+    const origin = header(req, 'origin');
+    if (origin !== undefined && !ownOrigins.has(origin.trim().toLowerCase())) {
+      return `Refused: a request from another origin (${origin.slice(0, 100)}); the sandbox serves only its own user's tools, never web pages of other sites.`;
+    }
+    return undefined;
+  };
   recordStart(baseUrl(), expectRealLaunches);
 
   return {

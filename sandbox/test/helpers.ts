@@ -40,11 +40,13 @@ export class Client {
 }
 
 /** Raw JSON from a control endpoint. */
-export async function control(sb: RunningSandbox, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+export async function control(sb: RunningSandbox, method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+  // The control API takes JSON on its POSTs (a body-less POST sends {}).
+  const json = body !== undefined || method === 'POST' || method === 'PUT';
   const res = await fetch(sb.url + path, {
     method,
-    headers: body !== undefined ? { 'Content-Type': 'application/json' } : {},
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { ...(json ? { 'Content-Type': 'application/json' } : {}), ...extraHeaders },
+    body: json ? JSON.stringify(body ?? {}) : undefined,
   });
   return { status: res.status, json: await res.json() };
 }

@@ -113,7 +113,12 @@ describe('sandbox rate limits', () => {
       const held = [api.get('/api/lists'), api.get('/api/lists')];
       await until(async () => sb.stats().inFlight === 2, 'two calls held in flight');
       const refused = await api.get('/api/lists');
-      assert.match(expectError(refused, 429).message, /parallel/);
+      // The body Ongage's pages show for a 429, whichever limit it is; the detail is in errors and a header.
+      const e = expectError(refused, 429);
+      assert.equal(e.message, 'Calls per minute exceeded');
+      assert.match((e.errors as { in_flight: string }).in_flight, /no more than 2 API calls may run in parallel/);
+      assert.equal(refused.headers.get('x-sandbox-limit'), 'in-flight');
+      assert.equal(refused.headers.get('retry-after'), '1');
       await control(sb, 'POST', '/__sandbox/faults', { latencyMs: 0 });
       assert.deepEqual((await Promise.all(held)).map((a) => a.status), [200, 200]);
       const s = sb.stats();

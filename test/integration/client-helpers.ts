@@ -31,10 +31,12 @@ export interface Control {
 /** The sandbox's HTTP control API (GET/DELETE /__sandbox/outbox, GET /__sandbox/stats, POST /__sandbox/faults, POST /__sandbox/reset). */
 export function control(url: string): Control {
   const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    // The control API takes JSON on its POSTs (a body-less POST sends {}).
+    const json = body !== undefined || method === 'POST';
     const res = await fetch(`${url}${path}`, {
       method,
-      headers: body ? { 'Content-Type': 'application/json' } : {},
-      body: body ? JSON.stringify(body) : undefined,
+      headers: json ? { 'Content-Type': 'application/json' } : {},
+      body: json ? JSON.stringify(body ?? {}) : undefined,
     });
     if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
     return res.json();
