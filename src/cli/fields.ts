@@ -1,9 +1,9 @@
 /** `ongage-studio fields`: a list's personalization fields, as a table, as JSON, or saved for `lint --fields`. */
-import * as fs from 'fs';
+import { writeFileAtomic } from '../core/files';
 import * as path from 'path';
 import { connect, toCliError, type ConnectionOptions } from './connection';
 import { toWireField } from './fieldsFile';
-import { CliError, EXIT_OK, line, style, wantsColor, type CliIO } from './io';
+import { CliError, EXIT_OK, line, style, terminalJson, terminalSafe, wantsColor, type CliIO } from './io';
 
 export interface FieldsCommandOptions extends ConnectionOptions {
   json?: boolean;
@@ -33,19 +33,18 @@ export async function runFields(opts: FieldsCommandOptions, io: CliIO): Promise<
   if (opts.save) {
     const file = path.resolve(io.cwd, opts.save);
     try {
-      await fs.promises.mkdir(path.dirname(file), { recursive: true });
-      await fs.promises.writeFile(file, json);
+      await writeFileAtomic(file, json);
     } catch (e) {
       throw new CliError(`--save ${opts.save}: cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)}); check the folder and its permissions.`);
     }
     line(io.err, `Saved ${wire.length} field${wire.length === 1 ? '' : 's'} of ${list} to ${opts.save}; check templates against them with \`ongage-studio lint --fields ${opts.save} …\`.`);
   }
   if (opts.json) {
-    io.out.write(json);
+    io.out.write(`${terminalJson(wire)}\n`);
     return EXIT_OK;
   }
   const s = style(wantsColor(io.out, io.env, opts.color));
-  const rows = wire.map((f) => [f.name, f.type, f.format ?? '', f.default ?? '', f.title && f.title !== f.name ? f.title : '']);
+  const rows = wire.map((f) => [f.name, f.type, f.format ?? '', f.default ?? '', f.title && f.title !== f.name ? f.title : ''].map((c) => terminalSafe(String(c))));
   io.out.write(table(rows, ['NAME', 'TYPE', 'FORMAT', 'DEFAULT', 'TITLE'], s.bold));
   return EXIT_OK;
 }

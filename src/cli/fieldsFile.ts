@@ -3,7 +3,7 @@
  * `list_fields` items (snake_case, as `GET /api/list_fields` returns them), so a file saved from the API, one
  * copied from Ongage's answer by hand, or the whole answer envelope (`{ "payload": [ … ] }`) all work.
  */
-import * as fs from 'fs';
+import { readTextFile } from '../core/files';
 import type { ListField as ApiListField } from '../core/api/types';
 import type { ListField } from '../core/language/fields';
 import { CliError } from './io';
@@ -81,7 +81,7 @@ export function parseFieldsJson(value: unknown, source: string): ListField[] {
 export async function readFieldsFile(file: string, shown = file): Promise<ListField[]> {
   let text: string;
   try {
-    text = await fs.promises.readFile(file, 'utf8');
+    text = await readTextFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {

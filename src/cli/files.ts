@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import fg from 'fast-glob';
+import { isSameFile } from '../core/files';
 import { CliError } from './io';
 import { LINTABLE_EXTENSIONS, isLintable } from './kinds';
 
@@ -76,4 +77,14 @@ export async function findFiles(args: readonly string[], cwd: string, anyExtensi
     for (const m of kept) add(m, false);
   }
   return [...byPath.values()].sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
+}
+
+/** Refuses an output that is one of the inputs (however it is named: a relative path, a symbolic link, a hard link). */
+export async function refuseOverwritingInput(option: string, output: string, inputs: ReadonlyArray<{ what: string; file: string }>, cwd: string): Promise<void> {
+  const out = path.resolve(cwd, output);
+  for (const input of inputs) {
+    if (await isSameFile(out, path.resolve(cwd, input.file))) {
+      throw new CliError(`${option} ${output} is ${input.what} (${input.file}); writing there would overwrite it. Name another output file.`);
+    }
+  }
 }

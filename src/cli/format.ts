@@ -10,7 +10,7 @@ import { RULES } from '../core/language/config';
 import type { SupportScore } from '../core/language/client-support';
 import type { Diagnostic, Severity } from '../core/language/lint';
 import type { SourceRange } from '../core/language/positions';
-import type { Style } from './io';
+import { terminalSafe, type Style } from './io';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
@@ -70,7 +70,7 @@ export function formatTextFile(file: FileResult, s: Style): string {
   for (const d of file.diagnostics) {
     const where = `${file.path}:${d.range.start.line + 1}:${d.range.start.character + 1}`;
     const sev = d.severity === 'error' ? s.red('error') : d.severity === 'warning' ? s.yellow('warning') : s.dim(d.severity === 'information' ? 'info' : 'hint');
-    out += `${where}  ${sev}  ${s.dim(d.rule)}  ${d.message}\n`;
+    out += `${terminalSafe(where)}  ${sev}  ${s.dim(d.rule)}  ${terminalSafe(d.message)}\n`;
   }
   return out;
 }

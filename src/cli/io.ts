@@ -97,3 +97,25 @@ export async function confirm(io: CliIO, question: string): Promise<boolean> {
   const a = await io.in?.ask(`${question} [y/N] `);
   return /^\s*y(es)?\s*$/i.test(a ?? '');
 }
+
+// Escape sequences (CSI `ESC [ … final`, OSC `ESC ] … BEL|ESC \`, other `ESC x`), then any control character left:
+// C0 (tab and newline aside where allowed), DEL, C1, and the bidirectional overrides that reorder what is shown.
+// eslint-disable-next-line no-control-regex
+const ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]?|\u009b[0-?]*[ -/]*[@-~]|\u009d[^\u0007\u009c]*[\u0007\u009c]?/g;
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text that came from elsewhere (Ongage's names, titles, subjects and messages, file contents) made safe to print:
+ * escape sequences and control characters are removed, so a name cannot move the cursor, recolour or hide text,
+ * retitle the window or write to the clipboard. One line unless `multiline` (tabs and newlines become spaces).
+ */
+export function terminalSafe(text: string, multiline = false): string {
+  const s = String(text).replace(ESCAPES, '').replace(CONTROLS, '');
+  return multiline ? s : s.replace(/[\t\n]/g, ' ');
+}
+
+/** JSON for a terminal: JSON.stringify escapes C0 controls; this also writes DEL, C1 and bidi overrides as \u escapes (same value). */
+export function terminalJson(value: unknown, indent = 2): string {
+  return JSON.stringify(value, null, indent).replace(/[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

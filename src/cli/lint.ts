@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { readTextFile, writeFileAtomic } from '../core/files';
 import type { DocumentKind } from '../core/language/ast';
 import { isSystemName } from '../core/language/catalog';
 import { LINT_CONFIG_PATH, mergeLintConfig, parseLintConfig, parseLintConfigText, type LintConfig } from '../core/language/config';
@@ -16,7 +17,7 @@ import { parse } from '../core/language/parser';
 import { toLanguageField } from '../core/fields/catalog';
 import { connect, toCliError, type ConnectionOptions } from './connection';
 import { readFieldsFile } from './fieldsFile';
-import { findFiles } from './files';
+import { findFiles, refuseOverwritingInput } from './files';
 import {
   countBySeverity,
   formatJson,
@@ -84,7 +85,7 @@ export async function readConfig(opt: string | false | undefined, cwd: string): 
     const file = path.resolve(cwd, opt);
     let text: string;
     try {
-      text = await fs.promises.readFile(file, 'utf8');
+      text = await readTextFile(file);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new CliError(`--config ${opt}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(e)})`}. Point it at a file like ${LINT_CONFIG_PATH}.`);
@@ -129,7 +130,7 @@ async function loadFields(opts: LintCommandOptions, io: CliIO): Promise<readonly
 export async function runLint(patterns: string[], opts: LintCommandOptions, tool: ToolInfo, io: CliIO): Promise<number> {
   const flagConfig: LintConfig = { ...rulesFromFlags(opts.rule) };
   const dynamicFlags = splitList(opts.dynamicFields);
-  const { config: fileConfig } = await readConfig(opts.config, io.cwd);
+  const { config: fileConfig, source: configSource } = await readConfig(opts.config, io.cwd);
   const config = mergeLintConfig(fileConfig, flagConfig);
   const fields = await loadFields(opts, io);
   const files = await findFiles(patterns, io.cwd, !!opts.kind);
@@ -138,6 +139,13 @@ export async function runLint(patterns: string[], opts: LintCommandOptions, tool
     if (f.explicit && !opts.kind && !isLintable(f.absolute)) {
       throw new CliError(`${f.display}: lint checks .html, .htm, .txt and .ongage-subject files; pass --kind html|text|subject to check it anyway.`);
     }
+  }
+  if (opts.output) {
+    await refuseOverwritingInput('--output', opts.output, [
+      ...files.map((f) => ({ what: 'a template being checked', file: f.display })),
+      ...(opts.fields ? [{ what: 'the --fields file', file: opts.fields }] : []),
+      ...(configSource ? [{ what: 'the lint configuration', file: configSource }] : []),
+    ], io.cwd);
   }
 
   const toStdout = !opts.output;
@@ -189,8 +197,7 @@ export async function runLint(patterns: string[], opts: LintCommandOptions, tool
   if (opts.output) {
     const file = path.resolve(io.cwd, opts.output);
     try {
-      await fs.promises.mkdir(path.dirname(file), { recursive: true });
-      await fs.promises.writeFile(file, text);
+      await writeFileAtomic(file, text);
     } catch (e) {
       throw new CliError(`--output ${opts.output}: cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)}); check the folder and its permissions.`);
     }

@@ -9,7 +9,7 @@
 import { LibraryModel, ROOT, type LibraryItem } from '../core/library/model';
 import { toLibraryItem } from '../core/library/service';
 import { connect, toCliError, type ConnectionOptions } from './connection';
-import { CliError, EXIT_OK, line, style, wantsColor, type CliIO, type Style } from './io';
+import { CliError, EXIT_OK, line, style, terminalJson, terminalSafe, wantsColor, type CliIO, type Style } from './io';
 
 export interface LsCommandOptions extends ConnectionOptions {
   folder?: number;
@@ -31,7 +31,8 @@ const TYPE_LABEL: Record<LibraryItem['type'], string> = { folder: 'folder', temp
 
 /** One line of the tree (no newline). */
 export function treeLine(item: LibraryItem, depth: number, s: Style): string {
-  const name = item.type === 'folder' ? s.bold(s.blue(`${item.name}/`)) : item.name;
+  const safe = terminalSafe(item.name);
+  const name = item.type === 'folder' ? s.bold(s.blue(`${safe}/`)) : safe;
   const star = item.favorite ? ` ${s.yellow('★')}` : '';
   return `${'  '.repeat(depth)}${name}${star}  ${s.dim(`[${TYPE_LABEL[item.type]} #${item.id}]`)}`;
 }
@@ -94,7 +95,7 @@ export async function runLs(opts: LsCommandOptions, io: CliIO): Promise<number> 
       return nodes;
     };
     const tree = walk(root, baseDepth);
-    if (opts.json) io.out.write(`${JSON.stringify(tree, null, 2)}\n`);
+    if (opts.json) io.out.write(`${terminalJson(tree)}\n`);
     const c = counts;
     const n = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
     line(

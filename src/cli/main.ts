@@ -3,7 +3,7 @@
  * Everything lives in program.ts; this file only connects it to the real process.
  */
 import * as readline from 'readline';
-import { run } from './program';
+import { reportError, run } from './program';
 
 /** Questions on stderr, answers from stdin, one line each (only used when both are a terminal). */
 function ask(question: string): Promise<string | undefined> {
@@ -22,6 +22,14 @@ function ask(question: string): Promise<string | undefined> {
 }
 
 function main(): void {
+  // Whatever escapes the program's own boundary is reported the same way (masked), never as a raw stack.
+  const err = { write: (s: string) => void process.stderr.write(s), isTTY: process.stderr.isTTY === true };
+  const crash = (e: unknown): void => {
+    const code = reportError(e, { err, env: process.env });
+    process.stderr.write('', () => process.exit(code));
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   // A closed pipe (`ongage-studio ls | head`) is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -11,7 +11,9 @@ import { version } from '../../package.json';
 import { RULES } from '../core/language/config';
 import { runFields } from './fields';
 import { OUTPUT_FORMATS, type OutputFormat } from './format';
-import { CliError, EXIT_USAGE, style, wantsColor, type CliIO } from './io';
+import { redact } from '../core/log';
+import { CREDENTIAL_VARIABLES } from './connection';
+import { CliError, EXIT_USAGE, style, terminalSafe, wantsColor, type CliIO } from './io';
 import { runLint, type LintCommandOptions } from './lint';
 import { runLs } from './ls';
 import { runRender } from './render';
@@ -365,12 +367,23 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
       return EXIT_USAGE;
     }
-    const s = style(wantsColor(io.err, io.env));
-    if (e instanceof CliError) {
-      io.err.write(`${s.red('error:')} ${e.message}\n`);
-      return e.exitCode;
-    }
-    io.err.write(`${s.red('error:')} ${e instanceof Error ? e.message : String(e)}\n(this is a bug in ongage-studio; please report it with the command you ran)\n`);
-    return EXIT_USAGE;
+    return reportError(e, io);
   }
+}
+
+/**
+ * Writes an error that ended the program on stderr and returns its exit code. Every message is masked like the
+ * client's own (the credentials of the environment never print, whatever carried them) and made safe for a
+ * terminal (it may quote Ongage's words). The last resort for anything unexpected too (main.ts).
+ */
+export function reportError(e: unknown, io: Pick<CliIO, 'err' | 'env'>): number {
+  const s = style(wantsColor(io.err, io.env));
+  const secrets = CREDENTIAL_VARIABLES.map((v) => io.env[v] ?? '');
+  const shown = (text: string): string => terminalSafe(redact(text, secrets), true);
+  if (e instanceof CliError) {
+    io.err.write(`${s.red('error:')} ${shown(e.message)}\n`);
+    return e.exitCode;
+  }
+  io.err.write(`${s.red('error:')} ${shown(e instanceof Error ? e.message : String(e))}\n(this is a bug in ongage-studio; please report it with the command you ran)\n`);
+  return EXIT_USAGE;
 }

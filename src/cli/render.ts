@@ -5,16 +5,16 @@
  * syntax shown as written, …) go to stderr as `path:line:col  note  message`. Exit 0 once rendered, 2 when a file
  * or an option is wrong.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { sampleProfile } from '../core/fields/catalog';
+import { readTextFile, writeFileAtomic } from '../core/files';
 import { parseSamplesText, SAMPLES_PATH } from '../core/fields/samples';
 import type { ListField } from '../core/language/fields';
 import { LineIndex } from '../core/language/positions';
 import { renderEmail, type RenderNote, type RenderValue } from '../core/render';
 import { readFieldsFile } from './fieldsFile';
-import { displayPath } from './files';
-import { CliError, EXIT_OK, line, style, wantsColor, type CliIO } from './io';
+import { displayPath, refuseOverwritingInput } from './files';
+import { CliError, EXIT_OK, line, style, terminalSafe, wantsColor, type CliIO } from './io';
 
 export interface RenderCommandOptions {
   fields?: string;
@@ -37,15 +37,15 @@ const SAMPLE_EXAMPLE = '{"first_name": "Jane", "vip": 1, "signup_date": "2024-05
 async function readText(file: string, what: string, cwd: string): Promise<string> {
   let text: string;
   try {
-    text = await fs.promises.readFile(path.resolve(cwd, file), 'utf8');
+    text = await readTextFile(path.resolve(cwd, file));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CliError(`${what}${file}: no such file. Check the path.`);
     if (code === 'EISDIR') throw new CliError(`${what}${file}: is a folder; name an HTML file.`);
     throw new CliError(`${what}${file}: cannot be read (${code ?? String(e)}); check its permissions.`);
   }
-  // Editors drop a byte order mark from the text; so do we, so note positions agree with the editor's.
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // Editors drop a byte order mark from the text; so does readTextFile, so note positions agree with the editor's.
+  return text;
 }
 
 /** Sample values from JSON: `{ "field": value, … }` or `{ "values": { … } }` (a sample profile). */
@@ -83,7 +83,7 @@ async function readProfile(label: string, cwd: string): Promise<Record<string, R
   const file = path.join(cwd, ...SAMPLES_PATH.split('/'));
   let text: string;
   try {
-    text = await fs.promises.readFile(file, 'utf8');
+    text = await readTextFile(file);
   } catch {
     throw new CliError(`--profile ${label}: there is no ${SAMPLES_PATH} here (${cwd}). Run from the workspace folder, or pass the values with --sample.`);
   }
@@ -97,6 +97,17 @@ async function readProfile(label: string, cwd: string): Promise<Record<string, R
 }
 
 export async function runRender(file: string, opts: RenderCommandOptions, io: CliIO): Promise<number> {
+  if (opts.output) {
+    const inputs = [
+      { what: 'the email being rendered', file },
+      ...(opts.header ? [{ what: 'the --header template', file: opts.header }] : []),
+      ...(opts.footer ? [{ what: 'the --footer template', file: opts.footer }] : []),
+      ...(opts.fields ? [{ what: 'the --fields file', file: opts.fields }] : []),
+      ...(opts.sample ? [{ what: 'the --sample file', file: opts.sample }] : []),
+      ...(opts.profile !== undefined ? [{ what: 'the sample profiles file', file: SAMPLES_PATH }] : []),
+    ];
+    await refuseOverwritingInput('-o', opts.output, inputs, io.cwd);
+  }
   const html = await readText(file, '', io.cwd);
   const header = opts.header ? await readText(opts.header, '--header ', io.cwd) : undefined;
   const footer = opts.footer ? await readText(opts.footer, '--footer ', io.cwd) : undefined;
@@ -110,8 +121,7 @@ export async function runRender(file: string, opts: RenderCommandOptions, io: Cl
   if (opts.output) {
     const out = path.resolve(io.cwd, opts.output);
     try {
-      await fs.promises.mkdir(path.dirname(out), { recursive: true });
-      await fs.promises.writeFile(out, result.html);
+      await writeFileAtomic(out, result.html);
     } catch (e) {
       throw new CliError(`-o ${opts.output}: cannot be written (${(e as NodeJS.ErrnoException).code ?? String(e)}); check the folder and its permissions.`);
     }
@@ -133,10 +143,10 @@ export async function runRender(file: string, opts: RenderCommandOptions, io: Cl
     let index = lines.get(n.part);
     if (!index) lines.set(n.part, (index = new LineIndex(part.text)));
     const pos = index.positionAt(n.start);
-    line(io.err, `${part.name}:${pos.line + 1}:${pos.character + 1}  ${s.cyan('note')}  ${n.message}`);
+    line(io.err, `${terminalSafe(part.name)}:${pos.line + 1}:${pos.character + 1}  ${s.cyan('note')}  ${terminalSafe(n.message)}`);
   }
-  if (opts.subject !== undefined) line(io.err, `${s.dim('subject:')} ${result.subject}`);
-  if (opts.preheader !== undefined) line(io.err, `${s.dim('preheader:')} ${result.preheader}`);
+  if (opts.subject !== undefined) line(io.err, `${s.dim('subject:')} ${terminalSafe(result.subject)}`);
+  if (opts.preheader !== undefined) line(io.err, `${s.dim('preheader:')} ${terminalSafe(result.preheader)}`);
   if (opts.output) line(io.err, `Wrote the rendered email to ${opts.output}${result.notes.length ? ` (${result.notes.length} note${result.notes.length === 1 ? '' : 's'} above)` : ''}.`);
   return EXIT_OK;
 }

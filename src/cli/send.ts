@@ -13,6 +13,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { OngageClient } from '../core/api';
+import { readTextFile } from '../core/files';
 import { isOngageError, OngageError } from '../core/api';
 import { sendOptionsToWire, testMailingBody } from '../core/api/sends';
 import type { DynamicFields, Email, SendResult } from '../core/api/types';
@@ -47,7 +48,7 @@ import {
 } from '../core/send';
 import { connect, CREDENTIAL_VARIABLES, toCliError, type ConnectionOptions } from './connection';
 import { displayPath } from './files';
-import { canAsk, CliError, confirm as ask, EXIT_OK, line, style, wantsColor, type CliIO } from './io';
+import { canAsk, CliError, confirm as ask, EXIT_OK, line, style, terminalJson, terminalSafe, wantsColor, type CliIO } from './io';
 
 export const EXIT_SENT = 0;
 export const EXIT_SOME_REJECTED = 1;
@@ -138,11 +139,11 @@ export async function runSendTest(idArg: string, opts: SendTestCommandOptions, i
     await log(io, logFile, { ...base, mailingId: mailing.id, result: 'sent', at: new Date().toISOString() });
     const status = mailingStatusText(mailing);
     if (opts.json) {
-      line(io.out, JSON.stringify({ sent: true, kind: 'test', emailId, mailingId: mailing.id, status: mailing.statusName, statusText: status, espConnectionId: esp.id, recipients: plan.recipients }, null, 2));
+      line(io.out, terminalJson({ sent: true, kind: 'test', emailId, mailingId: mailing.id, status: mailing.statusName, statusText: status, espConnectionId: esp.id, recipients: plan.recipients }));
     } else {
       const s = style(wantsColor(io.out, io.env, opts.color));
-      line(io.out, `${s.green('Sent')} a test of email ${emailId} "${email.name}" to ${count(plan.recipients.length, 'recipient')} through ${esp.name} (#${esp.id}).`);
-      line(io.out, `Test campaign ${mailing.id}: ${status}. Recipients: ${plan.recipients.join(', ')}.`);
+      line(io.out, `${s.green('Sent')} a test of email ${emailId} "${terminalSafe(email.name)}" to ${count(plan.recipients.length, 'recipient')} through ${terminalSafe(esp.name)} (#${esp.id}).`);
+      line(io.out, `Test campaign ${mailing.id}: ${terminalSafe(status)}. Recipients: ${plan.recipients.join(', ')}.`);
     }
     printNotes(io, plan.notes, opts);
     return EXIT_SENT;
@@ -259,14 +260,14 @@ export async function runSend(target: string, opts: SendCommandOptions, io: CliI
     });
     const accepted = result.accepted ?? plan.recipients.filter((r) => !rejected.some((x) => x.recipient.toLowerCase() === r.toLowerCase()));
     if (opts.json) {
-      line(io.out, JSON.stringify({ sent: true, kind: 'transactional', ...(emailId !== undefined ? { emailId } : { file: what.file }), campaignId: result.campaignId, accepted, rejected, subjects: previews }, null, 2));
+      line(io.out, terminalJson({ sent: true, kind: 'transactional', ...(emailId !== undefined ? { emailId } : { file: what.file }), campaignId: result.campaignId, accepted, rejected, subjects: previews }));
     } else {
       const s = style(wantsColor(io.out, io.env, opts.color));
-      const name = local ? what.file : `email ${emailId}${email?.name ? ` "${email.name}"` : ''}`;
+      const name = local ? what.file : `email ${emailId}${email?.name ? ` "${terminalSafe(email.name)}"` : ''}`;
       line(io.out, `${s.green('Sent')} ${name} as a transactional message to ${count(accepted.length, 'recipient')}${result.campaignId !== undefined ? ` (transactional campaign ${result.campaignId})` : ''}.`);
       for (const p of previews) {
         const r = rejected.find((x) => x.recipient.toLowerCase() === p.recipient.toLowerCase());
-        line(io.out, `  ${p.recipient}  ${r ? s.red(`turned away: ${r.reason}`) : s.dim(p.subject)}`);
+        line(io.out, `  ${p.recipient}  ${r ? s.red(`turned away: ${terminalSafe(r.reason)}`) : s.dim(terminalSafe(p.subject))}`);
       }
     }
     printNotes(io, plan.notes, opts);
@@ -364,16 +365,16 @@ async function dryRun(
   if (plan.needsConfirmation) notes.push(`${plan.recipients.length} recipients is more than ${limit}: a real send asks first (or needs --yes without a terminal).`);
   if (repeat) notes.push(`${repeat} A real send asks first (or needs --yes).`);
   if (opts.json) {
-    line(io.out, JSON.stringify({ dryRun: true, sent: false, kind: summary.kind, email: summary.email, connection: summary.connection, request, recipients: previews, notes }, null, 2));
+    line(io.out, terminalJson({ dryRun: true, sent: false, kind: summary.kind, email: summary.email, connection: summary.connection, request, recipients: previews, notes }));
     return EXIT_OK;
   }
   const s = style(wantsColor(io.out, io.env, opts.color));
-  line(io.out, `${s.bold('Dry run')}: nothing was sent. A ${summary.kind === 'test' ? 'test send' : 'transactional send'} would go through ${summary.connection}:`);
+  line(io.out, `${s.bold('Dry run')}: nothing was sent. A ${summary.kind === 'test' ? 'test send' : 'transactional send'} would go through ${terminalSafe(summary.connection)}:`);
   line(io.out, `${request.method} ${request.path}`);
-  line(io.out, JSON.stringify(request.body, (k, v) => (k === 'content_html' && typeof v === 'string' && v.length > 200 ? `${v.slice(0, 200)}… (${v.length} characters)` : v), 2));
+  line(io.out, terminalJson(JSON.parse(JSON.stringify(request.body, (k, v) => (k === 'content_html' && typeof v === 'string' && v.length > 200 ? `${v.slice(0, 200)}… (${v.length} characters)` : v)))));
   line(io.out, `Subject per recipient (${previews.length}):`);
-  for (const p of previews) line(io.out, `  ${p.recipient}  ${p.subject}${p.contact === false ? s.dim('  (not a contact of the list)') : ''}`);
-  for (const n of notes) line(io.err, `note: ${n}`);
+  for (const p of previews) line(io.out, `  ${p.recipient}  ${terminalSafe(p.subject)}${p.contact === false ? s.dim('  (not a contact of the list)') : ''}`);
+  for (const n of notes) line(io.err, `note: ${terminalSafe(n)}`);
   return EXIT_OK;
 }
 
@@ -445,13 +446,13 @@ async function previewSubjects(
 async function readJson(file: string, option: string, cwd: string, example: string): Promise<unknown> {
   let text: string;
   try {
-    text = await fs.promises.readFile(path.resolve(cwd, file), 'utf8');
+    text = await readTextFile(path.resolve(cwd, file));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new CliError(`${option} ${file}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(e)})`}. Point it at a JSON file like ${example}.`);
   }
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return JSON.parse(text);
   } catch (e) {
     throw new CliError(`${option} ${file}: not valid JSON (${e instanceof Error ? e.message : String(e)}). Write it as ${example}.`);
   }
@@ -558,7 +559,7 @@ async function call<T>(f: () => Promise<T>): Promise<T> {
 
 function printNotes(io: CliIO, notes: string[], opts: SendCommonOptions): void {
   const s = style(wantsColor(io.err, io.env, opts.color));
-  for (const n of notes) line(io.err, `${s.cyan('note:')} ${n}`);
+  for (const n of notes) line(io.err, `${s.cyan('note:')} ${terminalSafe(n)}`);
 }
 
 function count(n: number, word: string): string {

@@ -13,7 +13,7 @@ import * as path from 'path';
 import type { OngageClient } from '../core/api';
 import { computeStatus, executePush, findSyncRoot, ManifestError, planPush, pullToFolder, readManifest, stateLabel, SyncError, type PushPlan, type SyncEntry, type SyncState, type SyncStatus } from '../core/sync';
 import { connect, toCliError, type ConnectionOptions } from './connection';
-import { canAsk, CliError, confirm, EXIT_OK, line, style, wantsColor, type CliIO, type Style } from './io';
+import { canAsk, CliError, confirm, EXIT_OK, line, style, terminalJson, terminalSafe, wantsColor, type CliIO, type Style } from './io';
 
 export const EXIT_ATTENTION = 1;
 
@@ -54,9 +54,9 @@ function shown(dir: string, cwd: string): string {
 }
 
 function row(e: SyncEntry, s: Style): string {
-  const where = e.files?.html ?? `(not pulled yet) ${e.name}`;
+  const where = terminalSafe(e.files?.html ?? `(not pulled yet) ${e.name}`);
   const id = e.id !== undefined ? s.dim(` #${e.id}`) : '';
-  const name = e.files && e.name && !e.files.html.endsWith(`${e.name}.html`) ? s.dim(`  "${e.name}"`) : '';
+  const name = e.files && e.name && !e.files.html.endsWith(`${e.name}.html`) ? s.dim(`  "${terminalSafe(e.name)}"`) : '';
   return `  ${where}${id}${name}`;
 }
 
@@ -78,7 +78,7 @@ export function printTable(io: CliIO, status: SyncStatus, s: Style, entries = st
     for (const e of xs) {
       const detail = e.state === 'conflict' || sec.states.length > 1 ? s.dim(`  ${stateLabel(e).replace(/^Conflict \((.*)\)$/, '$1').toLowerCase()}`) : '';
       line(io.out, `${row(e, s)}${detail}`);
-      for (const p of e.problems ?? []) line(io.out, `    ${p.file}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}  ${p.message}`);
+      for (const p of e.problems ?? []) line(io.out, `    ${terminalSafe(p.file)}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}  ${terminalSafe(p.message)}`);
     }
   }
   const unchanged = entries.filter((e) => e.state === 'unchanged').length;
@@ -164,18 +164,18 @@ export async function runPull(dirArg: string, opts: PullCommandOptions, io: CliI
         const ids: number[] = [];
         for (const c of conflicts) {
           const what = c.conflict === 'deletedThere' ? 'was deleted in Ongage; delete your changed copy too' : 'changed in Ongage too; replace your changes with Ongage\'s version';
-          if (await confirm(io, `${c.files?.html ?? c.name} ${what}?`)) ids.push(c.id as number);
+          if (await confirm(io, `${terminalSafe(c.files?.html ?? c.name)} ${what}?`)) ids.push(c.id as number);
         }
         return ids;
       },
     });
     progress.clear();
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
-    for (const e of r.added) line(io.out, `${s.green('+')} ${e.files?.html}`);
-    for (const e of r.updated) line(io.out, `${s.yellow('~')} ${e.files?.html}`);
-    for (const e of r.removed) line(io.out, `${s.red('-')} ${e.files?.html}  ${s.dim('(deleted in Ongage)')}`);
+    for (const e of r.added) line(io.out, `${s.green('+')} ${terminalSafe(e.files?.html ?? '')}`);
+    for (const e of r.updated) line(io.out, `${s.yellow('~')} ${terminalSafe(e.files?.html ?? '')}`);
+    for (const e of r.removed) line(io.out, `${s.red('-')} ${terminalSafe(e.files?.html ?? '')}  ${s.dim('(deleted in Ongage)')}`);
     const tracked = r.manifest.items.length;
-    const what = folderId ? `folder "${r.manifest.root.name}" (#${folderId}) of list ${listId}` : `list ${listId}`;
+    const what = folderId ? `folder "${terminalSafe(r.manifest.root.name)}" (#${folderId}) of list ${listId}` : `list ${listId}`;
     line(
       io.err,
       `Pulled ${what} into ${shown(dir, io.cwd)} in ${secs} s: ${plural(r.added.length, 'new item')}, ${r.updated.length} updated, ${r.removed.length} removed; ${plural(tracked, 'item')} in ${plural(r.manifest.folders.length, 'folder')} tracked.`,
@@ -183,7 +183,7 @@ export async function runPull(dirArg: string, opts: PullCommandOptions, io: CliI
     if (r.localChanges.length) line(io.err, `${plural(r.localChanges.length, 'local change')} not pushed yet (kept): see \`ongage-studio status\`.`);
     if (r.kept.length) {
       line(io.err, es.yellow(`${plural(r.kept.length, 'item')} changed both here and in Ongage; your files were kept:`));
-      for (const e of r.kept) line(io.err, `  ${e.files?.html ?? e.name}${e.id !== undefined ? ` #${e.id}` : ''}`);
+      for (const e of r.kept) line(io.err, `  ${terminalSafe(e.files?.html ?? e.name)}${e.id !== undefined ? ` #${e.id}` : ''}`);
       line(io.err, 'Pull again with --overwrite to take Ongage\'s versions, or push --overwrite to keep yours.');
       return EXIT_ATTENTION;
     }
@@ -241,10 +241,10 @@ export async function runStatus(dirArg: string | undefined, opts: StatusCommandO
         ...(e.files ? { files: e.files } : {}),
         ...(e.problems ? { problems: e.problems } : {}),
       }));
-    io.out.write(`${JSON.stringify({ dir, connection: m.connection, list: m.list, root: m.root, counts, items }, null, 2)}\n`);
+    io.out.write(`${terminalJson({ dir, connection: m.connection, list: m.list, root: m.root, counts, items })}\n`);
     return EXIT_OK;
   }
-  line(io.out, s.dim(`${shown(dir, io.cwd)} ⇄ ${m.root.folderId ? `folder "${m.root.name}" (#${m.root.folderId}) of ` : ''}list ${m.list} on ${m.connection}`));
+  line(io.out, s.dim(`${shown(dir, io.cwd)} ⇄ ${m.root.folderId ? `folder "${terminalSafe(m.root.name)}" (#${m.root.folderId}) of ` : ''}list ${m.list} on ${terminalSafe(m.connection)}`));
   printTable(io, status, s);
   line(io.err, summary(status.entries));
   return EXIT_OK;
@@ -315,14 +315,14 @@ export async function runPush(dirArg: string | undefined, opts: PushCommandOptio
     const progress = progressWriter(io, es);
     const r = await executePush({ client, dir, status, updates, creates, deletes, keepMine, overwriteLaunched: opts.overwriteLaunched, onProgress: progress.show });
     progress.clear();
-    for (const e of r.updated) line(io.out, `${s.green('✔')} saved ${e.files?.html} #${e.id}`);
-    for (const c of r.created) line(io.out, `${s.green('✔')} created ${c.entry.files?.html} #${c.email.id}`);
-    for (const e of r.deleted) line(io.out, `${s.green('✔')} deleted #${e.id} "${e.name}"`);
+    for (const e of r.updated) line(io.out, `${s.green('✔')} saved ${terminalSafe(e.files?.html ?? '')} #${e.id}`);
+    for (const c of r.created) line(io.out, `${s.green('✔')} created ${terminalSafe(c.entry.files?.html ?? '')} #${c.email.id}`);
+    for (const e of r.deleted) line(io.out, `${s.green('✔')} deleted #${e.id} "${terminalSafe(e.name)}"`);
     for (const c of r.copied) {
-      line(io.out, `${s.yellow('!')} ${c.entry.files?.html}: the email is used by a launched campaign, so Ongage stored your version as a copy, #${c.email.id}; the original #${c.entry.id} is unchanged. This folder now tracks the copy. (push --overwrite-launched changes the original instead.)`);
+      line(io.out, `${s.yellow('!')} ${terminalSafe(c.entry.files?.html ?? '')}: the email is used by a launched campaign, so Ongage stored your version as a copy, #${c.email.id}; the original #${c.entry.id} is unchanged. This folder now tracks the copy. (push --overwrite-launched changes the original instead.)`);
     }
-    for (const c of r.conflicts) line(io.out, `${s.red('✖')} ${c.files?.html} #${c.id}: changed in Ongage since the status was read; nothing was written. Pull, or push --overwrite.`);
-    for (const f of r.failed) line(io.out, `${s.red('✖')} ${f.entry.files?.html ?? f.entry.name}: ${toCliError(f.error).message}`);
+    for (const c of r.conflicts) line(io.out, `${s.red('✖')} ${terminalSafe(c.files?.html ?? '')} #${c.id}: changed in Ongage since the status was read; nothing was written. Pull, or push --overwrite.`);
+    for (const f of r.failed) line(io.out, `${s.red('✖')} ${terminalSafe(f.entry.files?.html ?? f.entry.name)}: ${terminalSafe(toCliError(f.error).message)}`);
     const bad = r.conflicts.length + r.failed.length + (plan.conflicts.length - keepMine.length);
     line(io.err, `Pushed: ${r.updated.length} saved, ${r.created.length} created, ${r.deleted.length} deleted${r.copied.length ? `, ${r.copied.length} stored as copies` : ''}${bad ? `; ${bad} not pushed` : ''}.`);
     return bad ? EXIT_ATTENTION : EXIT_OK;

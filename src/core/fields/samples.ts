@@ -7,6 +7,7 @@
  *
  * A bare array of profiles is accepted too. An empty string or null value means "this contact has no value".
  */
+import { stripBom } from '../files';
 import type { SampleProfile } from '../language/fields';
 
 export const SAMPLES_PATH = '.ongage/samples.json';
@@ -25,7 +26,9 @@ function lineOf(text: string, offset: number): number {
   return line;
 }
 
-export function parseSamplesText(text: string, source = SAMPLES_PATH): SamplesResult {
+export function parseSamplesText(raw: string, source = SAMPLES_PATH): SamplesResult {
+  // A byte order mark is accepted (the editor drops it; Notepad writes one).
+  const text = stripBom(raw);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -7,6 +7,8 @@
  * `.ongage/lint.json`:
  *   { "rules": { "http-link": "off", "img-alt": "error" }, "dynamicFields": ["receipt_id"] }
  */
+import { parseJsonText } from '../files';
+
 export type RuleSetting = 'off' | 'hint' | 'information' | 'warning' | 'error';
 
 export const SEVERITIES: readonly Exclude<RuleSetting, 'off'>[] = ['error', 'warning', 'information', 'hint'];
@@ -151,7 +153,7 @@ export const CLIENT_PATTERN = /^[a-z0-9-]+(\.[a-z0-9-]+)?$/;
 export function parseLintConfigText(text: string, source = LINT_CONFIG_PATH): ConfigResult {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonText(text);
   } catch (e) {
     return { config: { rules: {} }, errors: [`${source}: not valid JSON (${e instanceof Error ? e.message : String(e)}); fix the file or delete it.`] };
   }

@@ -8,6 +8,7 @@
  * `partsHash()` is the content hash a workspace manifest keeps as the base of a three-way comparison.
  * Editor-free.
  */
+import { stripBom } from '../files';
 import { createHash } from 'crypto';
 import type { Email, EmailInput } from '../api/types';
 
@@ -125,7 +126,8 @@ export type SettingsResult = { ok: true; settings: EmailSettings } | { ok: false
  * Reads a settings file. Keys left out keep `base`'s value (or the empty default); unknown keys, wrong types and
  * broken JSON are problems whose message says what to fix.
  */
-export function parseSettings(text: string, base?: EmailSettings): SettingsResult {
+export function parseSettings(input: string, base?: EmailSettings): SettingsResult {
+  const text = stripBom(input);
   let raw: unknown;
   try {
     raw = JSON.parse(text);

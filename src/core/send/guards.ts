@@ -8,6 +8,7 @@
  *
  * Editor-free: the extension lays its per-connection settings over the same SendGuards.
  */
+import { parseJsonText } from '../files';
 import * as fs from 'fs';
 import * as path from 'path';
 import { LINT_CONFIG_PATH } from '../language/config';
@@ -118,7 +119,7 @@ export async function loadSendConfig(startDir: string): Promise<SendConfigResult
       return { found: true };
     }
     try {
-      return { found: true, value: JSON.parse(text) };
+      return { found: true, value: parseJsonText(text) };
     } catch (e) {
       errors.push(`${file}: not valid JSON (${e instanceof Error ? e.message : String(e)}); fix the file.`);
       return { found: true };

@@ -5,7 +5,7 @@
  * of the same send, so one that may have gone out is not repeated without asking. Editor-free.
  */
 import * as fs from 'fs';
-import * as path from 'path';
+import { appendLine } from '../files';
 
 /** Where the log lives, relative to the workspace folder. */
 export const SEND_LOG_PATH = '.ongage/sends.jsonl';
@@ -29,10 +29,13 @@ export interface SendRecord {
   fingerprint: string;
 }
 
-/** Appends one record (creating the folder when needed). */
+/**
+ * Appends one record (creating the folder when needed). An append, not an atomic rewrite: a rewrite would lose a
+ * record another window or terminal appended meanwhile, while one line in one O_APPEND write stays whole; after a
+ * line cut short by a crash the record starts on a new line (appendLine), so it is never lost with it.
+ */
 export async function appendSendLog(file: string, record: SendRecord): Promise<void> {
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  await fs.promises.appendFile(file, `${JSON.stringify(cleanRecord(record))}\n`, 'utf8');
+  await appendLine(file, JSON.stringify(cleanRecord(record)));
 }
 
 /** Every readable record of the log, oldest first (none when the file is missing). */

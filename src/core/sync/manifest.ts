@@ -11,6 +11,7 @@
  */
 import { promises as fsp } from 'fs';
 import * as path from 'path';
+import { parseJsonText, writeFileAtomic } from '../files';
 import type { EmailParts } from '../library/parts';
 
 export const MANIFEST_DIR = '.ongage';
@@ -102,7 +103,7 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
 export function parseManifest(text: string): Manifest {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseJsonText(text);
   } catch (e) {
     throw new ManifestError(`${MANIFEST_PATH} is not valid JSON (${(e as Error).message}). Restore it from git, or pull again into an empty folder.`);
   }
@@ -171,26 +172,14 @@ export function serializeManifest(m: Manifest): string {
   return `${JSON.stringify({ version: MANIFEST_VERSION, connection: m.connection, list: m.list, root: { folderId: m.root.folderId, name: m.root.name }, synced: m.synced, folders, items }, null, 2)}\n`;
 }
 
-/** Writes a file whole or not at all (a temporary file renamed over it). */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  await fsp.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await fsp.writeFile(tmp, text, 'utf8');
-  try {
-    await fsp.rename(tmp, file);
-  } catch (e) {
-    await fsp.rm(tmp, { force: true });
-    throw e;
-  }
-}
-
 export async function writeManifest(dir: string, m: Manifest): Promise<void> {
   await writeFileAtomic(manifestPath(dir), serializeManifest(m));
   const ignore = path.join(dir, MANIFEST_DIR, '.gitignore');
   try {
-    await fsp.access(ignore);
-  } catch {
-    await fsp.writeFile(ignore, '# What was last pulled, kept for three-way merges; not needed in git.\nbase.json\n', 'utf8');
+    // Made once and then the user's: created only where there is none.
+    await writeFileAtomic(ignore, '# What was last pulled, kept for three-way merges; not needed in git.\nbase.json\n', { exclusive: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
 }
 
@@ -203,7 +192,7 @@ export async function readBases(dir: string): Promise<Map<number, EmailParts>> {
   const out = new Map<number, EmailParts>();
   let raw: unknown;
   try {
-    raw = JSON.parse(await fsp.readFile(basePath(dir), 'utf8'));
+    raw = parseJsonText(await fsp.readFile(basePath(dir), 'utf8'));
   } catch {
     return out;
   }

@@ -14,6 +14,7 @@ import type { OngageClient } from '../api/client';
 import type { Email } from '../api/types';
 import { partsHash, partsOf, serializeSettings, type EmailParts } from '../library/parts';
 import { absPath, inSlices, scanLocal } from './local';
+import { writeFileAtomicSync } from '../files';
 import { FileWriter, type FileBatch } from './writer';
 import { readManifest, writeBases, writeManifest, MANIFEST_VERSION, type Manifest, type ManifestFolder, type ManifestItem, type PartPaths } from './manifest';
 import { NameRegistry, joinRel, partFiles } from './naming';
@@ -63,9 +64,9 @@ export interface PullResult {
 
 /** Writes an item's three part files (synchronously: run many through inSlices). */
 export function writeParts(dir: string, files: PartPaths, parts: EmailParts): void {
-  fs.writeFileSync(absPath(dir, files.html), parts.html, 'utf8');
-  fs.writeFileSync(absPath(dir, files.text), parts.text, 'utf8');
-  fs.writeFileSync(absPath(dir, files.settings), serializeSettings(parts.settings), 'utf8');
+  writeFileAtomicSync(absPath(dir, files.html), parts.html);
+  writeFileAtomicSync(absPath(dir, files.text), parts.text);
+  writeFileAtomicSync(absPath(dir, files.settings), serializeSettings(parts.settings));
 }
 
 export function removeParts(dir: string, files: PartPaths): void {

@@ -13,8 +13,8 @@
  *
  * The manifest is written after every create (a retried push must not create twice) and at the end.
  */
-import { promises as fsp } from 'fs';
 import type { OngageClient } from '../api/client';
+import { writeFileAtomic } from '../files';
 import type { Email } from '../api/types';
 import { saveItem } from '../library/save';
 import { inputOfParts, partsHash, partsOf, serializeSettings, type EmailParts } from '../library/parts';
@@ -206,8 +206,8 @@ export async function executePush(r: PushRequest): Promise<PushResult> {
     const email = await client.createEmail({ ...inputOfParts(e.local), type: e.type, name: e.local.settings.name, parentId }, { listId: m.list, signal: r.signal });
     const parts = email.contentHtml !== undefined ? partsOf(email) : e.local;
     // The item is whole from now on: its text and settings files are written when they were not there.
-    if (e.added && !e.added.present.text) await fsp.writeFile(absPath(dir, e.files.text), parts.text, 'utf8');
-    if (e.added && !e.added.present.settings) await fsp.writeFile(absPath(dir, e.files.settings), serializeSettings(parts.settings), 'utf8');
+    if (e.added && !e.added.present.text) await writeFileAtomic(absPath(dir, e.files.text), parts.text);
+    if (e.added && !e.added.present.settings) await writeFileAtomic(absPath(dir, e.files.settings), serializeSettings(parts.settings));
     await track(e, email, parts, e.id);
     res.created.push({ entry: e, email });
     await flush();

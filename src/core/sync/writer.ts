@@ -1,23 +1,26 @@
 /**
  * Writes many small files on a worker thread, so a pull's file creation (15,000 files for 5,000 items) runs beside
  * the listing instead of after it, on the other core. Falls back to synchronous writes in slices on the calling
- * thread when no worker can start. Editor-free.
+ * thread when no worker can start. Every file is written atomically (src/core/files.ts). Editor-free.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
+import { ATOMIC_WRITE_SYNC_SOURCE, writeFileAtomicSync } from '../files';
 
+// Each file is written whole or not at all by the same function as everywhere else (src/core/files.ts).
 const WORKER_CODE = `
 const { parentPort } = require('worker_threads');
 const fs = require('fs');
 const path = require('path');
+const atomicWriteSync = (${ATOMIC_WRITE_SYNC_SOURCE});
 const made = new Set();
 parentPort.on('message', (m) => {
   try {
     for (const [file, text] of m.files) {
       const dir = path.dirname(file);
       if (!made.has(dir)) { fs.mkdirSync(dir, { recursive: true }); made.add(dir); }
-      fs.writeFileSync(file, text, 'utf8');
+      atomicWriteSync(fs, path, file, text, { mkdir: false });
     }
     parentPort.postMessage({ id: m.id });
   } catch (e) {
@@ -68,7 +71,7 @@ export class FileWriter {
           fs.mkdirSync(dir, { recursive: true });
           this.made.add(dir);
         }
-        fs.writeFileSync(file, text, 'utf8');
+        writeFileAtomicSync(file, text, { mkdir: false });
       }
       return;
     }

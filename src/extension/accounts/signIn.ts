@@ -32,6 +32,11 @@ interface InputStep {
   validate: (v: string) => string | undefined;
 }
 
+/** An answer as it is kept: trimmed, except a password, which is taken exactly as typed (spaces can be part of it). */
+export function answerOf(value: string, password: boolean): string {
+  return password ? value : value.trim();
+}
+
 function ask(s: InputStep): Promise<string> {
   return new Promise((resolve, reject) => {
     const box = vscode.window.createInputBox();
@@ -57,7 +62,7 @@ function ask(s: InputStep): Promise<string> {
         box.validationMessage = msg;
         return;
       }
-      finish(() => resolve(box.value.trim()));
+      finish(() => resolve(answerOf(box.value, !!s.password)));
     });
     box.onDidTriggerButton((b) => {
       if (b === vscode.QuickInputButtons.Back) finish(() => reject(new Back()));

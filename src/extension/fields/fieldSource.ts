@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { FieldCatalog, FieldStorage, sampleProfile } from '../../core/fields/catalog';
+import { writeFileAtomic } from '../../core/files';
 import type { FieldSource, ListField, SampleProfile } from '../../core/language/fields';
 import type { ConnectionProfile } from '../../core/accounts/connections';
 import type { ClientPool } from '../accounts/clients';
@@ -18,6 +19,8 @@ export function globalStorageFiles(dir: vscode.Uri): FieldStorage {
       }
     },
     async write(key, data) {
+      // On disk, whole or not at all (core/files.ts); another file system (a remote's storage) gets VS Code's write.
+      if (dir.scheme === 'file') return writeFileAtomic(file(key).fsPath, data);
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(dir, 'fields'));
       await vscode.workspace.fs.writeFile(file(key), new TextEncoder().encode(data));
     },

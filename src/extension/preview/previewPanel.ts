@@ -2,6 +2,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { RenderClient } from '../../preview/client';
 import { webviewNonce } from './nonce';
+import { writeFileAtomic } from '../../core/files';
 import { overlaySample, parseSamplesText, SAMPLES_PATH, samplesTemplate } from '../../core/fields/samples';
 import type { SampleProfile } from '../../core/language/fields';
 import { titleOf } from '../../core/render/title';
@@ -457,11 +458,19 @@ export class PreviewManager implements vscode.Disposable {
   private async editSamples(): Promise<void> {
     const uri = this.samplesUri();
     if (!uri) throw new Error(`Open a folder to keep sample profiles in ${SAMPLES_PATH}.`);
-    try {
-      await vscode.workspace.fs.stat(uri);
-    } catch {
-      const base = this.document && this.deps.fields.sample(this.document.uri.toString());
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(samplesTemplate(base)));
+    const base = this.document && this.deps.fields.sample(this.document.uri.toString());
+    const template = samplesTemplate(base);
+    // Created only if it is not there (a file that appears meanwhile is opened, never overwritten).
+    if (uri.scheme === 'file') {
+      try {
+        await writeFileAtomic(uri.fsPath, template, { exclusive: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+    } else {
+      const edit = new vscode.WorkspaceEdit();
+      edit.createFile(uri, { ignoreIfExists: true, contents: new TextEncoder().encode(template) });
+      await vscode.workspace.applyEdit(edit);
     }
     await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One });
   }
