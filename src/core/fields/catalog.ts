@@ -1,9 +1,12 @@
 /**
  * The fields of each list, fetched once per list and kept in memory and on disk, so completion, hover and
- * checks work offline and never wait for the network while typing. Editor-free: the storage is a pair of
- * functions the extension (or a test) supplies.
+ * checks work offline and never wait for the network while typing. A failed fetch is remembered per list with a
+ * back-off (backoff.ts): until it has passed, asking again (every lint pass, completion, hover, render) answers
+ * from what is known without a request; `invalidate` (Refresh) and `retryFailed` (a connection change) try again
+ * at once. Editor-free: the storage is a pair of functions the extension (or a test) supplies.
  */
 import type { ListField as ApiListField } from '../api/types';
+import { BackoffOptions, FailureBackoff, RememberedFailure } from './backoff';
 import type { ListField, SampleProfile } from '../language/fields';
 
 export interface FieldStorage {
@@ -25,16 +28,36 @@ export function toLanguageField(f: ApiListField): ListField {
   return { name: f.name, title: f.title, type: f.type, format: f.format ?? null, default: f.default ?? null };
 }
 
+/** A failed fetch, as `ensure` reports it: `first` is the first failure of a run (say it then, not every time). */
+export interface FieldFailure extends RememberedFailure {
+  first: boolean;
+}
+
 export class FieldCatalog {
   private readonly entries = new Map<string, CatalogEntry>();
   private readonly inFlight = new Map<string, Promise<CatalogEntry | undefined>>();
   private listeners: (() => void)[] = [];
+  private readonly failures: FailureBackoff;
 
   constructor(
     private readonly storage: FieldStorage,
     /** How old an entry may be before it is fetched again in the background. */
     private readonly maxAgeMs = 10 * 60_000,
-  ) {}
+    /** The back-off after a failed fetch, and the clock (tests pass a fake one). */
+    backoff: BackoffOptions = {},
+  ) {
+    this.failures = new FailureBackoff(backoff);
+  }
+
+  /** The failure remembered for a list (until a fetch succeeds, Refresh, or `retryFailed`). */
+  failure(connectionId: string, listId: number): RememberedFailure | undefined {
+    return this.failures.get(key(connectionId, listId));
+  }
+
+  /** Lets the next `ensure` of every failed list (of one connection, or all) try again at once. Keeps the fields known. */
+  retryFailed(connectionId?: string): void {
+    this.failures.forget(connectionId === undefined ? undefined : `${connectionId}/`);
+  }
 
   onDidChange(listener: () => void): { dispose(): void } {
     this.listeners.push(listener);
@@ -49,14 +72,21 @@ export class FieldCatalog {
   /**
    * Makes sure the list's fields are known: from memory, else from disk (shown at once), and from the
    * network when missing or old. Resolves when the best available answer is in; never rejects (a failure
-   * keeps what was known and is passed to `onError`).
+   * keeps what was known and is passed to `onError` with `failure`; a failed cache write comes without one).
+   * While a failed fetch's back-off runs, no request is made.
    */
-  ensure(connectionId: string, listId: number, fetch: FieldFetcher, onError?: (e: unknown) => void): Promise<CatalogEntry | undefined> {
+  ensure(
+    connectionId: string,
+    listId: number,
+    fetch: FieldFetcher,
+    onError?: (e: unknown, failure?: FieldFailure) => void,
+  ): Promise<CatalogEntry | undefined> {
     const k = key(connectionId, listId);
     const have = this.entries.get(k);
-    if (have && have.origin === 'network' && Date.now() - have.fetchedAt < this.maxAgeMs) return Promise.resolve(have);
+    if (have && have.origin === 'network' && this.failures.now() - have.fetchedAt < this.maxAgeMs) return Promise.resolve(have);
     let p = this.inFlight.get(k);
     if (p) return p;
+    if (!this.failures.mayTry(k)) return Promise.resolve(have);
     p = (async () => {
       if (!have) {
         const disk = await this.storage.read(k).catch(() => undefined);
@@ -74,13 +104,15 @@ export class FieldCatalog {
       }
       try {
         const fields = (await fetch(listId)).map(toLanguageField);
-        const entry: CatalogEntry = { fields, fetchedAt: Date.now(), origin: 'network' };
+        const entry: CatalogEntry = { fields, fetchedAt: this.failures.now(), origin: 'network' };
+        this.failures.succeeded(k);
         this.entries.set(k, entry);
         this.fire();
         await this.storage.write(k, JSON.stringify({ fields, fetchedAt: entry.fetchedAt })).catch(onError);
         return entry;
       } catch (e) {
-        onError?.(e);
+        const f = this.failures.failed(k, e);
+        onError?.(e, { ...f, first: f.attempts === 1 });
         return this.entries.get(k);
       } finally {
         this.inFlight.delete(k);
@@ -90,8 +122,9 @@ export class FieldCatalog {
     return p;
   }
 
-  /** Forgets a list (or a whole connection) so the next `ensure` fetches again. */
+  /** Forgets a list (or a whole connection), and its failures, so the next `ensure` fetches again at once. */
   invalidate(connectionId: string, listId?: number): void {
+    this.failures.forget(listId === undefined ? `${connectionId}/` : key(connectionId, listId));
     for (const k of [...this.entries.keys()]) {
       if (listId === undefined ? k.startsWith(`${connectionId}/`) : k === key(connectionId, listId)) this.entries.delete(k);
     }

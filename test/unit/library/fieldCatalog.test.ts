@@ -95,3 +95,73 @@ describe('the sample contact: system fields', () => {
     assert.match(r.html, /<p>200001<\/p>/);
   });
 });
+
+describe('FieldCatalog: failed fetches back off', () => {
+  const wrongCredentials = Object.assign(new Error('Ongage refused the credentials (HTTP 401). Sign in again.'), { kind: 'auth' });
+
+  it('after a failure, asking again (20 lint passes) makes no request until the back-off has passed; the failure is news once', async () => {
+    let t = 1_000_000;
+    const cat = new FieldCatalog(memoryStorage(), undefined, { firstMs: 30_000, maxMs: 120_000, now: () => t });
+    let calls = 0;
+    const fetch = async () => (calls++, Promise.reject(wrongCredentials));
+    const reports: Array<{ first: boolean; attempts: number; retryAt: number } | undefined> = [];
+    const onError = (_e: unknown, f?: { first: boolean; attempts: number; retryAt: number }) => reports.push(f && { first: f.first, attempts: f.attempts, retryAt: f.retryAt });
+    for (let i = 0; i < 20; i++) await cat.ensure('c1', 10, fetch, onError);
+    assert.equal(calls, 1, 'one request for 20 passes');
+    assert.deepEqual(reports, [{ first: true, attempts: 1, retryAt: 1_030_000 }]);
+    assert.equal(cat.failure('c1', 10)?.error, wrongCredentials);
+
+    t += 29_999;
+    await cat.ensure('c1', 10, fetch, onError);
+    assert.equal(calls, 1, 'still backing off');
+    t += 1;
+    await cat.ensure('c1', 10, fetch, onError);
+    await cat.ensure('c1', 10, fetch, onError);
+    assert.equal(calls, 2, 'one retry once the back-off has passed');
+    assert.deepEqual(reports[1], { first: false, attempts: 2, retryAt: t + 60_000 }, 'the wait doubles; not news again');
+    t += 60_000;
+    await cat.ensure('c1', 10, fetch, onError);
+    t += 120_000;
+    await cat.ensure('c1', 10, fetch, onError);
+    assert.equal(reports[3]?.retryAt, t + 120_000, 'capped at maxMs');
+    assert.equal(calls, 4);
+    // Other lists are not held back by this one.
+    await cat.ensure('c1', 11, fetch, onError);
+    assert.equal(calls, 5);
+  });
+
+  it('Refresh (invalidate) and a connection change (retryFailed) try again at once; a success forgets the failure', async () => {
+    let t = 0;
+    const cat = new FieldCatalog(memoryStorage(), undefined, { now: () => t });
+    let calls = 0;
+    let fail = true;
+    const fetch = async () => (calls++, fail ? Promise.reject(wrongCredentials) : [apiField('first_name')]);
+    await cat.ensure('c1', 10, fetch);
+    await cat.ensure('c1', 10, fetch);
+    assert.equal(calls, 1);
+    cat.invalidate('c1');
+    await cat.ensure('c1', 10, fetch);
+    assert.equal(calls, 2, 'Refresh retries at once');
+    cat.retryFailed('c2');
+    await cat.ensure('c1', 10, fetch);
+    assert.equal(calls, 2, 'another connection changing does not');
+    fail = false;
+    cat.retryFailed('c1');
+    const entry = await cat.ensure('c1', 10, fetch);
+    assert.equal(calls, 3);
+    assert.deepEqual(entry?.fields.map((f) => f.name), ['first_name']);
+    assert.equal(cat.failure('c1', 10), undefined);
+  });
+
+  it('keeps the cached fields while backing off', async () => {
+    const t = 0;
+    const storage = memoryStorage({ 'c1/10': JSON.stringify({ fields: [{ name: 'plan', type: 'string' }], fetchedAt: 1 }) });
+    const cat = new FieldCatalog(storage, undefined, { now: () => t });
+    let calls = 0;
+    const fetch = async () => (calls++, Promise.reject(new Error('offline')));
+    await cat.ensure('c1', 10, fetch);
+    const again = await cat.ensure('c1', 10, fetch);
+    assert.equal(calls, 1);
+    assert.deepEqual(again?.fields.map((f) => f.name), ['plan']);
+  });
+});
