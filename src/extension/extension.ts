@@ -84,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): OngageStudioApi {
   registerCommand(context, log, 'ongage.showLog', 'Showing the log', () => log.show());
   registerCommand(context, log, 'ongage.refreshFields', 'Refreshing the list fields', () => fields.refresh());
   registerAccountCommands({ context, log, connections, pool });
-  registerLibraryCommands({ context, log, tree, view, connections, pool, documents });
+  registerLibraryCommands({ context, log, tree, view, connections, pool, documents, onRefresh: () => fields.retryFailed() });
   registerDocumentCommands({ context, log, documents });
   const sends = new SendCommands({ context, log, connections, pool, documents, tree });
   context.subscriptions.push(sends);

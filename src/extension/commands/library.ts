@@ -34,6 +34,8 @@ interface Deps {
   connections: ConnectionManager;
   pool: ClientPool;
   documents: ItemFileSystem;
+  /** Called on Refresh of the whole library (e.g. fetches that failed try again at once). */
+  onRefresh?: () => void;
 }
 
 /**
@@ -75,7 +77,10 @@ export function registerLibraryCommands(d: Deps): void {
     return item;
   };
 
-  reg('ongage.refresh', 'Refreshing the library', () => tree.refreshNode(undefined));
+  reg('ongage.refresh', 'Refreshing the library', () => {
+    d.onRefresh?.();
+    return tree.refreshNode(undefined);
+  });
   reg('ongage.refreshNode', 'Refreshing', (node?: LibraryNode) => tree.refreshNode(node ?? view.selection[0]));
 
   reg('ongage.filter', 'Filtering the library', async () => {

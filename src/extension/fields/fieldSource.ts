@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { isOngageError } from '../../core/api/errors';
+import { FailureBackoff } from '../../core/fields/backoff';
 import { FieldCatalog, FieldStorage, sampleProfile } from '../../core/fields/catalog';
 import { writeFileAtomic } from '../../core/files';
 import type { FieldSource, ListField, SampleProfile } from '../../core/language/fields';
@@ -30,13 +32,20 @@ export function globalStorageFiles(dir: vscode.Uri): FieldStorage {
 /**
  * The FieldSource the language features read: a library document's own list, or the active connection's
  * chosen list for files in the workspace. Answers from memory at once; fetches missing lists in the
- * background and fires onDidChange when they arrive.
+ * background and fires onDidChange when they arrive. A failed fetch (of a list's fields, or of the lists to find
+ * the default one) is not repeated by every keystroke: it backs off (FieldCatalog, FailureBackoff), tries again on
+ * Refresh List Fields, Refresh of the library or a connection change, and is said once per connection in a
+ * notification with "Show Log" (each attempt is logged).
  */
 export class ExtensionFieldSource implements FieldSource, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly defaultList = new Map<string, number>();
   private readonly samples = new Map<string, SampleProfile>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
+  /** Failed look-ups of a connection's lists (to find its default list), by connection id. */
+  private readonly listFailures = new FailureBackoff();
+  /** Connections whose failure was already said (until a success, Refresh or a connection change). */
+  private readonly told = new Set<string>();
 
   constructor(
     private readonly catalog: FieldCatalog,
@@ -55,6 +64,7 @@ export class ExtensionFieldSource implements FieldSource, vscode.Disposable {
       connections.onDidChange(() => {
         this.defaultList.clear();
         this.samples.clear();
+        this.forgetFailures();
         this.changed.fire();
       }),
     );
@@ -128,36 +138,102 @@ export class ExtensionFieldSource implements FieldSource, vscode.Disposable {
   refresh(): void {
     const p = this.connections.active();
     if (!p) return;
+    this.listFailures.forget(p.id);
+    this.told.delete(p.id);
     this.catalog.invalidate(p.id);
   }
 
+  /** Lets every failed fetch try again at once (Refresh of the library); the fields known are kept. */
+  retryFailed(): void {
+    this.forgetFailures();
+    this.changed.fire();
+  }
+
+  private forgetFailures(): void {
+    this.catalog.retryFailed();
+    this.listFailures.forget();
+    this.told.clear();
+  }
+
   private load(profile: ConnectionProfile, listId: number): void {
-    void this.catalog.ensure(
-      profile.id,
-      listId,
-      async (id) => (await this.pool.client(profile)).listFields({ listId: id }),
-      (e) => this.log.warn(`Could not fetch the fields of list ${listId} (${profile.name}): ${e instanceof Error ? e.message : String(e)}. Using the cached fields, if any.`),
-    );
+    void this.catalog
+      .ensure(
+        profile.id,
+        listId,
+        async (id) => (await this.pool.client(profile)).listFields({ listId: id }),
+        (e, failure) => {
+          if (!failure) {
+            this.log.warn(`Could not keep the fields of list ${listId} (${profile.name}) on disk: ${messageOf(e)}`);
+            return;
+          }
+          this.log.warn(
+            `Could not fetch the fields of list ${listId} (${profile.name}): ${messageOf(e)} Using the cached fields, if any; trying again in ${waitText(failure.retryAt - failure.at)}, on Refresh List Fields, or when the connection changes.`,
+          );
+          if (failure.first) this.tell(profile, `the fields of list ${listId}`, e);
+        },
+      )
+      .then(() => {
+        if (!this.catalog.failure(profile.id, listId)) this.told.delete(profile.id);
+      });
   }
 
   private resolving = new Set<string>();
   private resolveDefaultList(profile: ConnectionProfile): void {
-    if (this.resolving.has(profile.id)) return;
+    if (this.resolving.has(profile.id) || !this.listFailures.mayTry(profile.id)) return;
     this.resolving.add(profile.id);
     this.pool
       .listsOf(profile)
       .then((lists) => {
+        this.listFailures.succeeded(profile.id);
         const first = lists.find((l) => (l.extra as Record<string, unknown>).default === true) ?? lists[0];
         if (first) {
           this.defaultList.set(profile.id, first.id);
           this.changed.fire();
         }
       })
-      .catch((e) => this.log.warn(`Could not read the lists of "${profile.name}": ${e instanceof Error ? e.message : String(e)}`))
+      .catch((e) => {
+        const failure = this.listFailures.failed(profile.id, e);
+        this.log.warn(
+          `Could not read the lists of "${profile.name}" (to find its default list): ${messageOf(e)} Trying again in ${waitText(failure.retryAt - failure.at)}, on Refresh, or when the connection changes.`,
+        );
+        if (failure.attempts === 1) this.tell(profile, 'its lists', e);
+      })
       .finally(() => this.resolving.delete(profile.id));
+  }
+
+  /** Says once per connection (until a success, Refresh or a connection change) what failed and what to do. */
+  private tell(profile: ConnectionProfile, what: string, e: unknown): void {
+    if (this.told.has(profile.id)) return;
+    this.told.add(profile.id);
+    const auth = isOngageError(e) && (e.kind === 'auth' || e.kind === 'forbidden');
+    const tail = auth
+      ? 'Completion, hover and checks go on without the list fields until then.'
+      : 'Completion, hover and checks use the cached fields, if any; Ongage Studio tries again in a while, on Refresh List Fields, or when the connection changes.';
+    void vscode.window
+      .showWarningMessage(`Ongage: could not read ${what} of "${profile.name}": ${messageOf(e)} ${tail}`, 'Show Log', 'Retry Now')
+      .then((choice) => {
+        if (choice === 'Show Log') this.log.show(true);
+        if (choice === 'Retry Now') this.retryNow(profile);
+      });
+  }
+
+  private retryNow(profile: ConnectionProfile): void {
+    this.listFailures.forget(profile.id);
+    this.told.delete(profile.id);
+    this.catalog.invalidate(profile.id);
+    this.changed.fire();
   }
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function messageOf(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return /[.!?]$/.test(m) ? m : `${m}.`;
+}
+
+function waitText(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
 }
