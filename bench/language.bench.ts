@@ -6,7 +6,9 @@
  * 1,000 nested `{{a:` then 100 KB on the line, lint_deep_nesting_ms `{{a:b` × 20,000 then `}}`,
  * lint_deep_ocx_if_ms 5,000 nested ocx_if blocks.
  */
+import * as esbuild from 'esbuild';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import type { Report } from './run';
 import { complete } from '../src/core/language/completion';
@@ -14,6 +16,7 @@ import type { ListField } from '../src/core/language/fields';
 import { hover } from '../src/core/language/hover';
 import { lint } from '../src/core/language/lint';
 import { parse } from '../src/core/language/parser';
+import type * as Checks from '../src/core/language/checks';
 
 const CORPUS = path.resolve(__dirname, '..', '..', 'shared', 'corpus');
 
@@ -83,4 +86,23 @@ export default async function (report: Report): Promise<void> {
   report('lint_deep_nesting_ms', median(() => lint(deep, { kind: 'html', fields })), 'ms');
   const deepIf = '{{ocx_if plan = pro}}'.repeat(5000) + 'x' + '{{ocx_endif}}'.repeat(5000);
   report('lint_deep_ocx_if_ms', median(() => lint(deepIf, { kind: 'html', fields })), 'ms');
+
+  // The email checks (client support, accessibility) as the editor runs them: the bundle esbuild.js builds
+  // (dist/email-checks.js: parse5, culori, the caniemail data), on the parse the editor caches, for the default
+  // target clients, with the support score the preview shows.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ongage-checks-bench-'));
+  try {
+    const bundle = path.join(dir, 'email-checks.js');
+    await esbuild.build({ absWorkingDir: path.resolve(__dirname, '..'), entryPoints: ['src/core/language/checks.ts'], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, logLevel: 'silent' });
+    const t0 = performance.now();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const checks = require(bundle) as typeof Checks;
+    const tags = parse(text).tags;
+    checks.runEmailChecks(text, tags, () => true, undefined, true);
+    report('checks_first_run_ms', performance.now() - t0, 'ms');
+    report('checks_100kb_ms', time(() => checks.runEmailChecks(text, tags, () => true, undefined, true), 1000), 'ms');
+    report('checks_bundle_kb', Math.round(fs.statSync(bundle).size / 1024), 'KB');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

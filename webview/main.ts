@@ -55,13 +55,14 @@ const VIEW_LABELS: Record<PreviewView, string> = { email: 'Email', dark: 'Dark m
 viewSelect.append(...(Object.keys(VIEW_LABELS) as PreviewView[]).map((v) => el('vscode-option', { value: v }, VIEW_LABELS[v])));
 const views = el('span', { class: 'group' });
 views.append(viewLabel, viewSelect);
+const support = el('span', { class: 'support', role: 'status', 'aria-label': 'Client support' });
 const sample = el('span', { class: 'group' });
 sample.append(profileLabel, profile, contact, editSamples);
 const widths = el('span', { class: 'group', role: 'group', 'aria-label': 'Width' });
 widths.append(desktop, mobile, size);
 const actions = el('span', { class: 'group' });
 actions.append(sendTest);
-toolbar.append(title, busy, views, sample, widths, actions);
+toolbar.append(title, busy, views, sample, widths, support, actions);
 
 const inbox = el('div', { class: 'inbox', 'aria-label': 'As an inbox lists it' });
 const subject = el('div', { class: 'subject' });
@@ -173,6 +174,8 @@ function show(content: PreviewContent): void {
   size.textContent = formatBytes(content.bytes);
   size.classList.toggle('over', content.bytes > 102 * 1024);
   if (content.bytes > 102 * 1024) size.title = 'Over 102 KB: Gmail clips this message';
+  support.textContent = content.support?.text ?? '';
+  support.title = content.support?.detail ?? '';
   const key = JSON.stringify(content.profiles);
   if (key !== shownProfiles) {
     shownProfiles = key;

@@ -40,6 +40,8 @@ export interface PreviewContent {
   notes: PreviewNote[];
   /** Size of the rendered HTML in bytes (Gmail clips messages over 102 KB). */
   bytes: number;
+  /** The client-support score of the email, as a short status text and the features that cost most. */
+  support?: { text: string; detail: string };
   /** Increases with every rendering, so the webview can tell updates apart in tests and drop stale ones. */
   version: number;
   /**

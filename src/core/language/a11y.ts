@@ -98,9 +98,15 @@ function parseSelector(s: string): SimpleSelector | undefined {
   return parts.length ? { parts, combinators, specificity: spec } : undefined;
 }
 
+const classCache = new WeakMap<EmailElement, string[]>();
 function classesOf(el: EmailElement): string[] {
-  const c = attr(el, 'class')?.value;
-  return c ? c.split(/\s+/).filter(Boolean) : [];
+  let list = classCache.get(el);
+  if (!list) {
+    const c = attr(el, 'class')?.value;
+    list = c ? c.split(/\s+/).filter(Boolean) : [];
+    classCache.set(el, list);
+  }
+  return list;
 }
 
 function matchesCompound(el: EmailElement, c: Compound): boolean {
@@ -297,7 +303,7 @@ export function accessibilityFindings(text: string, tags: readonly Tag[], doc: E
     }
   }
 
-  if (on('vml-image-alt')) {
+  if (on('vml-image-alt') && /<v:image/i.test(text)) {
     const open: Array<{ name: string; alt: boolean }> = [];
     for (const el of scanHtml(text, tags)) {
       if (!el.name.startsWith('v:')) continue;

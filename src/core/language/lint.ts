@@ -75,6 +75,15 @@ export function lintEmail(text: string, options: LintOptions): LintResult {
   return linter.support ? { diagnostics, support: linter.support } : { diagnostics };
 }
 
+/**
+ * The client-support score of an HTML body alone (no diagnostics): the preview's toolbar shows it. `clients` are the
+ * target clients (the defaults when absent).
+ */
+export function supportScoreOf(text: string, clients?: readonly string[], parsed?: ParseResult): SupportScore {
+  const p = parsed && parsed.text === text ? parsed : parse(text, { kind: 'html' });
+  return checks().runEmailChecks(text, p.tags, () => false, clients, true).support!;
+}
+
 class Linter {
   private readonly out: Diagnostic[] = [];
   support?: SupportScore;

@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../../core/files';
 import { overlaySample, parseSamplesText, SAMPLES_PATH, samplesTemplate } from '../../core/fields/samples';
 import type { SampleProfile } from '../../core/language/fields';
 import { titleOf } from '../../core/render/title';
+import { supportScoreOf } from '../../core/language/lint';
 import { parseFromWebview, type FromWebview, type PreviewContent, type PreviewNote, type PreviewView, type ToWebview } from '../../shared/messages';
 import { PART_SUFFIX } from '../../core/library/parts';
 import { setWalkthroughContext } from '../send/walkthrough';
@@ -557,6 +558,7 @@ export class PreviewManager implements vscode.Disposable {
         composed,
         notes,
         bytes: Buffer.byteLength(result.html, 'utf8'),
+        support: this.support(text),
         version,
         text: !textPart ? undefined : 'missing' in textPart ? { missing: textPart.missing } : { body: result.text ?? textPart.text, source: textPart.source },
       };
@@ -570,6 +572,27 @@ export class PreviewManager implements vscode.Disposable {
       this.deps.log.error(`Preview of ${this.title(doc)} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       this.post({ type: 'failed', title: `Could not render ${this.title(doc)}`, message: `${e instanceof Error ? e.message : String(e)}. The Ongage log (Ongage: Show Log) has the details.` });
     }
+  }
+
+  private lastSupport?: { text: string; clients: string; support: PreviewContent['support'] };
+
+  /** The email's client-support score for the toolbar (computed again only when the text or the clients change). */
+  private support(text: string): PreviewContent['support'] {
+    const clients = vscode.workspace.getConfiguration('ongage.checks').get<string[]>('clients') ?? [];
+    const key = clients.join(',');
+    if (this.lastSupport?.text === text && this.lastSupport.clients === key) return this.lastSupport.support;
+    let support: PreviewContent['support'];
+    try {
+      const s = supportScoreOf(text, clients.length ? clients : undefined);
+      support = {
+        text: `Client support ${s.score}%`,
+        detail: `${s.fullSupport} of ${s.clients} target client versions get every feature in full${s.costliest.length ? `; costs most: ${s.costliest.map((c) => `${c.title} (${c.clients})`).join(', ')}` : ''}`,
+      };
+    } catch (e) {
+      this.deps.log.warn(`Client-support score failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.lastSupport = { text, clients: key, support };
+    return support;
   }
 
   private html(webview: vscode.Webview): string {
