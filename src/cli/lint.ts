@@ -9,7 +9,8 @@ import * as path from 'path';
 import { readTextFile, writeFileAtomic } from '../core/files';
 import type { DocumentKind } from '../core/language/ast';
 import { isSystemName } from '../core/language/catalog';
-import { LINT_CONFIG_PATH, mergeLintConfig, parseLintConfig, parseLintConfigText, type LintConfig } from '../core/language/config';
+import { EMAIL_CHECK_RULES } from '../core/language/checks';
+import { LINT_CONFIG_PATH, mergeLintConfig, parseLintConfig, parseLintConfigText, ruleSetting, type LintConfig } from '../core/language/config';
 import { loadLintConfig } from '../core/language/config-loader';
 import type { ListField } from '../core/language/fields';
 import { lintEmail, type Diagnostic } from '../core/language/lint';
@@ -131,7 +132,12 @@ export async function runLint(patterns: string[], opts: LintCommandOptions, tool
   const flagConfig: LintConfig = { ...rulesFromFlags(opts.rule) };
   const dynamicFlags = splitList(opts.dynamicFields);
   const { config: fileConfig, source: configSource } = await readConfig(opts.config, io.cwd);
-  const config = mergeLintConfig(fileConfig, flagConfig);
+  const merged = mergeLintConfig(fileConfig, flagConfig);
+  // Without --info the email checks whose findings would not be printed (information, hints) do not run at all,
+  // so a plain run pays nothing for them; raised to warning or error they run and are printed.
+  const config: LintConfig = opts.info
+    ? merged
+    : { ...merged, rules: { ...merged.rules, ...Object.fromEntries(EMAIL_CHECK_RULES.filter((r) => !['warning', 'error'].includes(ruleSetting(r, merged))).map((r) => [r, 'off'])) } };
   const fields = await loadFields(opts, io);
   const files = await findFiles(patterns, io.cwd, !!opts.kind);
 
@@ -173,7 +179,7 @@ export async function runLint(patterns: string[], opts: LintCommandOptions, tool
       continue;
     }
     const kind = opts.kind ?? kindOf(f.absolute);
-    const linted = lintEmail(content, { kind, fields, dynamicFields: dynamicFlags.length ? dynamicFlags : undefined, config, supportScore: opts.format === 'json' && kind === 'html' });
+    const linted = lintEmail(content, { kind, fields, dynamicFields: dynamicFlags.length ? dynamicFlags : undefined, config, supportScore: opts.info === true && opts.format === 'json' && kind === 'html' });
     // Hints are the editor's faint marks: the command line never prints them, and information findings only with --info.
     const diagnostics: Diagnostic[] = linted.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning' || (opts.info === true && d.severity === 'information'));
     const result: FileResult = { path: f.display, kind, diagnostics };

@@ -96,7 +96,7 @@ Exit codes: 0 no errors · 1 errors found (or more warnings than --max-warnings;
     .option('--no-config', 'ignore .ongage/lint.json')
     .addOption(new Option('--kind <kind>', 'check every file as this kind, whatever its name').choices(['html', 'text', 'subject']))
     .option('--max-warnings <n>', 'fail (exit 1) when there are more than n warnings', integer('--max-warnings', 0))
-    .option('--info', 'report information findings too (client support, accessibility); never a failure', false)
+    .option('--info', 'run the email checks (client support, accessibility) and report their information findings, with each HTML email\'s support score in json; never a failure', false)
     .option('-q, --quiet', 'print findings only: no notes, no summary', false);
   connectionOptions(lintCmd, 'check field names against this list\'s fields, fetched from the connection');
   lintCmd

@@ -240,11 +240,15 @@ describe('cli lint: client support and accessibility', () => {
     try {
       writeFiles(t.dir, { 'a.html': `<html lang="en"><head><title>x</title></head><body><div style="border-radius:6px; display:flex">Hi</div>${UNSUB}</body></html>`, 'b.ongage.txt': `Hi\n${UNSUB}\n` });
       const plain = JSON.parse((await cli(['lint', '--no-config', '--format', 'json', '.'], { cwd: t.dir })).stdout);
-      const a = plain.files.find((f: { path: string }) => f.path === 'a.html');
-      assert.deepEqual(a.diagnostics, []);
+      assert.deepEqual(plain.files.find((f: { path: string }) => f.path === 'a.html').diagnostics, []);
+      assert.equal(plain.files[0].support, undefined, 'without --info the checks do not run');
+      const withInfo = JSON.parse((await cli(['lint', '--no-config', '--info', '--format', 'json', '.'], { cwd: t.dir })).stdout);
+      const a = withInfo.files.find((f: { path: string }) => f.path === 'a.html');
       assert.ok(a.support.clients > 0 && a.support.score < 100, JSON.stringify(a.support));
       assert.ok(a.support.costliest.some((c: { feature: string }) => c.feature === 'css-border-radius'));
-      assert.equal(plain.files.find((f: { path: string }) => f.path === 'b.ongage.txt').support, undefined, 'no score for a text part');
+      assert.equal(withInfo.files.find((f: { path: string }) => f.path === 'b.ongage.txt').support, undefined, 'no score for a text part');
+      const raised = JSON.parse((await cli(['lint', '--no-config', '--rule', 'client-unsupported=warning', '--format', 'json', 'a.html'], { cwd: t.dir })).stdout);
+      assert.ok(raised.files[0].diagnostics.some((d: { rule: string; severity: string }) => d.rule === 'client-unsupported' && d.severity === 'warning'), 'a check raised to warning runs without --info');
       const info = await cli(['lint', '--no-config', '--info', '--format', 'json', 'a.html'], { cwd: t.dir });
       assert.equal(info.code, 0);
       const doc = JSON.parse(info.stdout);
