@@ -389,7 +389,14 @@ class Linter {
 
   /** Client support and accessibility (checks.ts). */
   private emailChecks(): void {
-    const found = checks().runEmailChecks(this.text, this.parsed.tags, (r) => this.enabled(r), this.options.config?.clients, this.options.supportScore === true);
+    let found: Checks.EmailChecks;
+    try {
+      found = checks().runEmailChecks(this.text, this.parsed.tags, (r) => this.enabled(r), this.options.config?.clients, this.options.supportScore === true);
+    } catch {
+      // lint never throws: markup nested deeper than the checks' tree walks go (tens of thousands of levels) gets
+      // the language checks only.
+      return;
+    }
     this.support = found.support;
     for (const f of found.findings) {
       const before = this.out.length;

@@ -192,4 +192,10 @@ describe('email checks: accessibility', () => {
     const off = checks(text, { rules: { 'html-lang': 'off', 'missing-title': 'off', 'heading-order': 'off', 'layout-table': 'off', 'small-font': 'error' } }).filter((d) => !d.rule.startsWith('client-'));
     assert.deepStrictEqual(off.map((d) => [d.rule, d.severity]), [['small-font', 'error']]);
   });
+
+  it('never throws: markup nested 50,000 deep still gets the language checks', () => {
+    const deep = `<html lang="en"><body>${'<div>'.repeat(50_000)}{{first_name${'</div>'.repeat(50_000)}</body></html>`;
+    const ds = lint(deep, { kind: 'html' });
+    assert.ok(ds.some((d) => d.rule === 'unclosed-tag'));
+  });
 });
