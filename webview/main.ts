@@ -148,7 +148,19 @@ function showView(content: PreviewContent): void {
       textBody.textContent = '';
     } else {
       textSource.textContent = `Plain-text part (${t.source}), for this contact:`;
-      textBody.textContent = t.body;
+      // Links as a mail app shows them in plain text: clickable, opened outside like the email's links.
+      const parts = t.body.split(/(\b(?:https?:\/\/|mailto:)[^\s<>"]+)/i);
+      textBody.replaceChildren(
+        ...parts.map((part, i) => {
+          if (i % 2 === 0) return document.createTextNode(part);
+          const a = el('a', { href: '#', title: part }, part);
+          a.addEventListener('click', (e) => {
+            e.preventDefault();
+            post({ type: 'openLink', href: part });
+          });
+          return a;
+        }),
+      );
     }
   } else {
     sourceBody.textContent = content.html;
