@@ -20,6 +20,7 @@ import type { Report } from './run';
 import { sampleProfile } from '../src/core/fields/catalog';
 import type { ListField } from '../src/core/language/fields';
 import { RenderClient } from '../src/preview/client';
+import { typingPoint } from './typing';
 
 const ROOT = path.resolve(__dirname, '..');
 const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
@@ -39,18 +40,6 @@ export default async function (report: Report): Promise<void> {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-/** Where typing happens in an email: the middle of the longest run of text in its body. */
-export function typingPoint(html: string): number {
-  const body = Math.max(0, html.search(/<body[\s>]/i));
-  let best = { at: -1, len: 0 };
-  const re = />([^<>{}]{20,})</g;
-  re.lastIndex = body;
-  for (let m = re.exec(html); m; m = re.exec(html)) {
-    if (m[1].trim().length > best.len) best = { at: m.index + 1 + Math.floor(m[1].length / 2), len: m[1].trim().length };
-  }
-  return best.at > 0 ? best.at : html.length;
 }
 
 async function measure(report: Report, script: string): Promise<void> {

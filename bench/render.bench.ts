@@ -15,6 +15,7 @@ import type { Report } from './run';
 import { sampleProfile } from '../src/core/fields/catalog';
 import type { ListField } from '../src/core/language/fields';
 import { evaluate, inlineCss, renderEmail, titleOf } from '../src/core/render';
+import { typingPoint } from './typing';
 
 const CORPUS = path.resolve(__dirname, '..', '..', 'shared', 'corpus');
 
@@ -61,6 +62,13 @@ export default async function (report: Report): Promise<void> {
   report('render_100kb_ms', time(() => renderEmail({ html: unique(), subject: 'News for {{first_name:you}}' }, { values, fields, now })), 'ms');
   report('render_100kb_no_inline_ms', time(() => renderEmail({ html: unique(), subject: 'News for {{first_name:you}}' }, { values, fields, now, inlineCss: false })), 'ms');
   report('inline_css_100kb_ms', time(() => inlineCss(unique())), 'ms');
+  const at = typingPoint(html);
+  let typed = html;
+  renderEmail({ html: typed }, { values, fields, now });
+  report('render_100kb_text_edit_ms', time((i) => {
+    typed = typed.slice(0, at) + 'abcdefghij'[Math.abs(i) % 10] + typed.slice(at);
+    renderEmail({ html: typed }, { values, fields, now });
+  }), 'ms');
   const same = unique();
   report('render_100kb_profile_switch_ms', time((i) => renderEmail({ html: same }, { values: { ...values, vip: i % 2 }, fields, now })), 'ms');
   const titled = `<html><head><title>${'<title'.repeat(23_400)}</title></head><body>x</body></html>`;

@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Frame } from 'playwright-core';
 import type { Report } from './run';
-import { typingPoint } from './preview.bench';
+import { typingPoint } from './typing';
 import { Workbench } from '../test/e2e/harness/workbench';
 
 const CORPUS = path.resolve(__dirname, '..', '..', 'shared', 'corpus');

@@ -8,7 +8,7 @@
  * rules with other selectors (descendants, attributes, pseudo-classes) are left alone rather than guessed at.
  */
 import type { Tag } from '../language/ast';
-import { attribute, scanHtml } from '../language/html';
+import { attribute, scanHtml, type HtmlElement } from '../language/html';
 import type { ParseResult } from '../language/parser';
 
 export interface StyleConflict {
@@ -58,9 +58,9 @@ export function conditionalStyleConflicts(template: string, parsed: ParseResult,
   const top = parsed.tags.filter((t) => t.depth === 0);
   const rules = conditionalRules(template, top, parsed);
   if (rules.length === 0) return [];
-  const elements = scanHtml(inlined, inlinedParsed.tags).filter((e) => !e.closing);
   const out: StyleConflict[] = [];
   for (const rule of rules) {
+    const elements = candidates(inlined, rule.selectors);
     for (const d of rule.declarations) {
       const hit = elements.find((el) => {
         const style = attribute(el, 'style')?.value;
@@ -79,6 +79,29 @@ export function conditionalStyleConflicts(template: string, parsed: ParseResult,
   return out;
 }
 
+/**
+ * Start tags of the inlined email that may match one of the compounds and carry a `style`: found by searching for
+ * each compound's class, id or tag name and reading only the tag around each hit (scanning the whole email on
+ * every keystroke would cost more than the rest of the render).
+ */
+function candidates(html: string, selectors: readonly Compound[]): HtmlElement[] {
+  const seen = new Set<number>();
+  const out: HtmlElement[] = [];
+  for (const c of selectors) {
+    const needle = c.classes[0] ?? c.id ?? (c.tag ? `<${c.tag}` : undefined);
+    if (!needle) continue;
+    for (let i = html.indexOf(needle); i >= 0; i = html.indexOf(needle, i + needle.length)) {
+      const lt = html.lastIndexOf('<', i);
+      const gt = html.indexOf('>', i);
+      if (lt < 0 || gt < 0 || seen.has(lt) || html.lastIndexOf('>', i - 1) > lt) continue;
+      seen.add(lt);
+      const el = scanHtml(html.slice(lt, gt + 1), [])[0];
+      if (el && !el.closing && attribute(el, 'style') !== undefined) out.push(el);
+    }
+  }
+  return out;
+}
+
 interface ConditionalRule {
   selector: string;
   selectors: Compound[];
@@ -88,6 +111,7 @@ interface ConditionalRule {
 /** Plain rules (no at-rules, no tags inside) of every `<style>` that lie inside an ocx_if block. */
 function conditionalRules(t: string, top: Tag[], parsed: ParseResult): ConditionalRule[] {
   const rules: ConditionalRule[] = [];
+  const tagAt = new Map(top.map((x) => [x.start, x] as const));
   const inBlock = (offset: number) => parsed.blocks.some((b) => b.start < offset && offset < b.end);
   const re = /<style\b[^>]*>([\s\S]*?)<\/style\s*>/gi;
   for (let m = re.exec(t); m; m = re.exec(t)) {
@@ -99,7 +123,7 @@ function conditionalRules(t: string, top: Tag[], parsed: ParseResult): Condition
     let ruleStart = cs;
     let brace = -1;
     while (p < ce) {
-      const tag = top.find((x) => x.start === p);
+      const tag = tagAt.get(p);
       if (tag) {
         p = tag.end;
         if (depth === 0) ruleStart = p;
@@ -120,7 +144,7 @@ function conditionalRules(t: string, top: Tag[], parsed: ParseResult): Condition
         if (depth <= 0) {
           depth = 0;
           const selector = t.slice(ruleStart, brace).trim();
-          if (brace > ruleStart && !selector.startsWith('@') && inBlock(ruleStart) && !top.some((x) => x.start >= ruleStart && x.end <= p)) {
+          if (brace > ruleStart && !selector.startsWith('@') && inBlock(ruleStart) && !hasTagIn(top, ruleStart, p)) {
             const selectors = selector.split(',').map(compound);
             if (selectors.every((s): s is Compound => s !== undefined)) rules.push({ selector, selectors, declarations: declarations(t, brace + 1, p) });
           }
@@ -131,6 +155,18 @@ function conditionalRules(t: string, top: Tag[], parsed: ParseResult): Condition
     }
   }
   return rules;
+}
+
+/** Whether a tag starts in [start, end) (tags sorted by start). */
+function hasTagIn(tags: readonly Tag[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = tags.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tags[mid].start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < tags.length && tags[lo].start < end;
 }
 
 function declarations(t: string, start: number, end: number): Array<{ property: string; start: number; end: number }> {
