@@ -5,6 +5,7 @@ import { webviewNonce } from './nonce';
 import { writeFileAtomic } from '../../core/files';
 import { overlaySample, parseSamplesText, SAMPLES_PATH, samplesTemplate } from '../../core/fields/samples';
 import type { SampleProfile } from '../../core/language/fields';
+import { sampleProfile } from '../../core/fields/catalog';
 import { titleOf } from '../../core/render/title';
 import { supportScoreOf } from '../../core/language/lint';
 import { parseFromWebview, type FromWebview, type PreviewContent, type PreviewNote, type PreviewView, type ToWebview } from '../../shared/messages';
@@ -530,7 +531,7 @@ export class PreviewManager implements vscode.Disposable {
 
     const textPart = this.view === 'text' ? await this.textPart(doc) : undefined;
     if (version !== this.version) return;
-    const base = this.deps.fields.sample(uri) ?? { label: 'sample contact', values: {} };
+    const base = this.deps.fields.sample(uri) ?? sampleProfile([], undefined, 'sample contact');
     const choices = [base, ...this.profiles.map((p) => overlaySample(base, p)), ...(this.contact ? [this.contact] : [])];
     if (this.profileIndex >= choices.length) this.profileIndex = 0;
     const chosen = choices[this.profileIndex];
