@@ -78,9 +78,9 @@ const stage = el('div', { class: 'stage' });
 const frame = el('iframe', { class: 'email', title: 'Rendered email', sandbox: 'allow-same-origin' });
 stage.append(frame);
 // The dark view's remark, the plain-text part, and the final HTML with its buttons.
-const darkNote = el('div', { class: 'view-note', role: 'note' });
+const darkNote = el('div', { id: 'dark-note', class: 'view-note', role: 'note' });
 const textView = el('div', { class: 'textview' });
-const textSource = el('div', { class: 'view-note' });
+const textSource = el('div', { id: 'text-source', class: 'view-note' });
 const textBody = el('pre', { class: 'plain-text', 'aria-label': 'Plain-text part' });
 textView.append(textSource, textBody);
 const sourceView = el('div', { class: 'sourceview' });
