@@ -131,6 +131,8 @@ function matches(el: EmailElement, sel: SimpleSelector, i = 0): boolean {
 
 const WANTED = new Set(['color', 'background-color', 'background', 'background-image', 'font-size', 'font-weight', 'font', 'display', 'visibility', 'mso-hide', 'max-height', 'opacity']);
 
+const EMPTY: StyleMap = new Map();
+
 class Styles {
   private readonly byKey = new Map<string, Array<{ sel: SimpleSelector; decls: CssDeclaration[]; order: number }>>();
   private readonly cache = new Map<EmailElement, StyleMap>();
@@ -159,6 +161,7 @@ class Styles {
   own(el: EmailElement): StyleMap {
     const hit = this.cache.get(el);
     if (hit) return hit;
+    if (!el.style?.length && !this.byKey.size && !el.attrs.length) return EMPTY;
     const map: StyleMap = new Map();
     const put = (prop: string, d: Declared): void => {
       const cur = map.get(prop);

@@ -29,11 +29,15 @@ export const A11Y_RULES: readonly A11yRule[] = ['html-lang', 'html-dir', 'missin
 /** Every rule of these checks: client support and accessibility. */
 export const EMAIL_CHECK_RULES: readonly RuleId[] = ['client-unsupported', 'client-partial', ...A11Y_RULES];
 
+let last: { text: string; tags: number; doc: ReturnType<typeof readEmail> } | undefined;
+
 export function runEmailChecks(text: string, tags: readonly Tag[], enabled: (rule: RuleId) => boolean, clients: readonly string[] | undefined, wantScore: boolean): EmailChecks {
   const wantClients = enabled('client-unsupported') || enabled('client-partial');
   const wantA11y = A11Y_RULES.some((r) => enabled(r));
   if (!wantClients && !wantA11y && !wantScore) return { findings: [] };
-  const doc = readEmail(text, tags);
+  // The editor's diagnostics and the preview's score read the same text: the last reading is kept for the other.
+  const doc = last?.text === text && last.tags === tags.length ? last.doc : readEmail(text, tags);
+  last = { text, tags: tags.length, doc };
   const findings: CheckFinding[] = [];
   let support: SupportScore | undefined;
   if (wantClients || wantScore) {

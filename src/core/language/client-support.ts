@@ -182,6 +182,7 @@ export function featureUses(doc: EmailDocument, data: CaniemailData = caniemailD
   const ix = featureIndex(data);
   const out: FeatureUse[] = [];
   const text = doc.protectedText;
+  const styleCache = new Map<string, FeatureUse[]>();
   for (const el of doc.elements) {
     const name = { start: el.nameStart, end: el.nameEnd };
     for (const slug of ix.elements.get(el.name) ?? []) out.push({ slug, ...name });
@@ -220,10 +221,21 @@ export function featureUses(doc: EmailDocument, data: CaniemailData = caniemailD
         if (slug) out.push({ slug, start: src.valueStart, end: src.valueEnd });
       }
     }
-    if (el.style) for (const d of el.style) cssValueUses(ix, d, out);
+    if (el.style && el.style.length) {
+      // Emails repeat the same style="" many times: its uses are found once, relative to the attribute's value.
+      const sa = attr(el, 'style')!;
+      const key = text.slice(sa.valueStart, sa.valueEnd);
+      let rel = styleCache.get(key);
+      if (!rel) {
+        const found: FeatureUse[] = [];
+        for (const d of el.style) cssValueUses(ix, d, found);
+        rel = found.map((u) => ({ slug: u.slug, start: u.start - sa.valueStart, end: u.end - sa.valueStart }));
+        styleCache.set(key, rel);
+      }
+      for (const u of rel) out.push({ slug: u.slug, start: u.start + sa.valueStart, end: u.end + sa.valueStart });
+    }
   }
   for (const s of doc.styles) sheetUses(ix, s.sheet, out);
-  void text;
   out.sort((a, b) => a.start - b.start || a.end - b.end);
   return out;
 }
