@@ -168,6 +168,28 @@ function showView(content: PreviewContent): void {
 }
 
 let shownProfiles = '';
+let shownNotes = '';
+
+function renderNotes(content: PreviewContent): void {
+  notes.replaceChildren(
+    ...content.notes.map((n, i) => {
+      const li = el('li');
+      const a = el('a', { href: '#', title: n.line !== undefined ? `Line ${n.line + 1}: show it in the editor` : '' }, n.message);
+      a.addEventListener('click', (e) => {
+        e.preventDefault();
+        post({ type: 'revealNote', index: i });
+      });
+      li.append(n.line !== undefined ? a : el('span', {}, n.message));
+      if (n.fix) {
+        const fix = el('vscode-button', { class: 'note-fix', secondary: '', title: `${n.fix} in the editor` }, n.fix);
+        fix.addEventListener('click', () => post({ type: 'fixNote', index: i }));
+        li.append(' ', fix);
+      }
+      return li;
+    }),
+  );
+}
+
 let version = -1;
 
 function formatBytes(n: number): string {
@@ -195,23 +217,12 @@ function show(content: PreviewContent): void {
     profile.replaceChildren(...content.profiles.map((p, i) => el('vscode-option', i === content.profile ? { selected: '' } : {}, p)));
   }
   profile.selectedIndex = content.profile;
-  notes.replaceChildren(
-    ...content.notes.map((n, i) => {
-      const li = el('li');
-      const a = el('a', { href: '#', title: n.line !== undefined ? `Line ${n.line + 1}: show it in the editor` : '' }, n.message);
-      a.addEventListener('click', (e) => {
-        e.preventDefault();
-        post({ type: 'revealNote', index: i });
-      });
-      li.append(n.line !== undefined ? a : el('span', {}, n.message));
-      if (n.fix) {
-        const fix = el('vscode-button', { class: 'note-fix', secondary: '', title: `${n.fix} in the editor` }, n.fix);
-        fix.addEventListener('click', () => post({ type: 'fixNote', index: i }));
-        li.append(' ', fix);
-      }
-      return li;
-    }),
-  );
+  // The notes rarely change while typing: rebuild the list only when they did.
+  const notesKey = JSON.stringify(content.notes);
+  if (notesKey !== shownNotes) {
+    shownNotes = notesKey;
+    renderNotes(content);
+  }
   message.textContent = '';
   message.hidden = true;
   busy.hidden = true;
