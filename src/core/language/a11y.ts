@@ -184,20 +184,36 @@ class Styles {
   }
 }
 
+/** Colours read once per value (emails repeat the same few); culori's colours are only read, never changed. */
+const colorCache = new Map<string, Color | 'unknown'>();
+const backgroundCache = new Map<string, Color | undefined | 'unknown'>();
+const CACHE_LIMIT = 2000;
+
+function cached<T>(cache: Map<string, T>, value: string, read: (v: string) => T): T {
+  if (cache.has(value)) return cache.get(value)!;
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  const v = read(value);
+  cache.set(value, v);
+  return v;
+}
+
 function colorOf(value: string): Color | undefined | 'unknown' {
-  if (hasTag(value)) return 'unknown';
-  const c = parseColor(value.trim());
-  return c ?? 'unknown';
+  return cached(colorCache, value, (v) => {
+    if (hasTag(v)) return 'unknown';
+    return parseColor(v.trim()) ?? 'unknown';
+  });
 }
 
 /** The background colour in a `background` shorthand, undefined for none, 'unknown' for an image or gradient. */
 function backgroundColor(value: string): Color | undefined | 'unknown' {
-  if (hasTag(value) || /url\(|gradient\(/i.test(value)) return 'unknown';
-  for (const token of value.split(/\s+(?![^(]*\))/)) {
-    const c = parseColor(token);
-    if (c) return c;
-  }
-  return undefined;
+  return cached(backgroundCache, value, (v) => {
+    if (hasTag(v) || /url\(|gradient\(/i.test(v)) return 'unknown';
+    for (const token of v.split(/\s+(?![^(]*\))/)) {
+      const c = parseColor(token);
+      if (c) return c;
+    }
+    return undefined;
+  });
 }
 
 function px(value: string, parentPx: number): number | undefined {

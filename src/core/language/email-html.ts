@@ -5,7 +5,7 @@
  * those of the document, and a value or text holding a tag is recognisable (`hasTag`) and left alone. Content inside
  * Outlook conditional comments (`<!--[if mso]>…`) is a comment to parse5: only Outlook for Windows reads it.
  */
-import { parse as parseHtml } from 'parse5';
+import { InsertionMode, Parser } from 'parse5';
 import type { Tag } from './ast';
 import { scanCss, scanDeclarations, type CssDeclaration, type CssSheet } from './css';
 
@@ -100,10 +100,119 @@ interface P5Node {
   sourceCodeLocation?: P5Location | null;
 }
 
+/** The parts of parse5's tokenizer (8.x, internal) that `fastRuns` reads and moves on. */
+interface P5Tokenizer {
+  preprocessor: { html: string; pos: number; line: number; lineStartPos: number; isEol: boolean };
+  runEnd: number;
+  consumedAfterSnapshot: number;
+  inForeignNode: boolean;
+  handler: { insertionMode: InsertionMode };
+  _stateData(cp: number): void;
+  _stateRawtext(cp: number): void;
+  _stateComment(cp: number): void;
+}
+
+/**
+ * parse5 reads its input one code point at a time through its state machine. Most of an email is plain text,
+ * indentation, CSS and comments, where every code point only extends the token being built: after parse5 handled
+ * one such code point, the ones after it that it would handle the same way are taken in one step, leaving the
+ * tokenizer exactly as the one-at-a-time reading would (position, line, the run of input the token holds).
+ * In text a run of one kind (whitespace or not) is taken; where the tree builder treats whitespace and other
+ * characters alike (in body, a cell, a caption, a template, a select, and the text of `<style>`), a run that began
+ * with a character also takes the whitespace after it, as one token instead of a token per word and per space: the
+ * tree builder appends both to the same text node, so the tree is parse5's own. Carriage returns, NUL, surrogates
+ * and `<`, `&` (and `-` in comments) go the usual way.
+ */
+function fastRuns(tok: P5Tokenizer): void {
+  const pre = tok.preprocessor;
+  /** Takes the code points after the current one while `more` holds for them. */
+  const take = (more: (c: number) => boolean): void => {
+    const html = pre.html;
+    let j = pre.pos + 1;
+    const n = html.length;
+    let line = pre.line;
+    let lineStart = pre.lineStartPos;
+    let eol = pre.isEol;
+    while (j < n) {
+      const c = html.charCodeAt(j);
+      if (c === 13 || c === 0 || (c >= 0xd800 && c <= 0xdfff) || !more(c)) break;
+      if (eol) {
+        line++;
+        lineStart = j;
+        eol = false;
+      }
+      if (c === 10) eol = true;
+      j++;
+    }
+    const taken = j - 1 - pre.pos;
+    if (taken <= 0) return;
+    pre.pos = j - 1;
+    pre.line = line;
+    pre.lineStartPos = lineStart;
+    pre.isEol = eol;
+    tok.consumedAfterSnapshot += taken;
+    tok.runEnd = pre.pos + 1;
+  };
+  const space = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 12;
+  const textSpace = (c: number): boolean => space(c);
+  const textChar = (c: number): boolean => c !== 60 && c !== 38 && !space(c);
+  const textAny = (c: number): boolean => c !== 60 && c !== 38;
+  const rawSpace = (c: number): boolean => space(c);
+  const rawChar = (c: number): boolean => c !== 60 && !space(c);
+  const rawAny = (c: number): boolean => c !== 60;
+  /** Whether the tree builder now inserts whitespace and other characters alike (parser/index.js, onCharacter). */
+  const alike = (): boolean => {
+    if (tok.inForeignNode) return false;
+    const m = tok.handler.insertionMode;
+    return m === InsertionMode.IN_BODY || m === InsertionMode.IN_CELL || m === InsertionMode.IN_CAPTION || m === InsertionMode.IN_TEMPLATE || m === InsertionMode.IN_SELECT || m === InsertionMode.IN_SELECT_IN_TABLE;
+  };
+  const commentChar = (c: number): boolean => c !== 45 && c !== 60;
+  const plain = (cp: number): boolean => cp !== 13 && cp !== 0 && cp !== -1 && cp < 0xd800;
+  const data = tok._stateData;
+  const rawtext = tok._stateRawtext;
+  const comment = tok._stateComment;
+  tok._stateData = function (cp) {
+    data.call(this, cp);
+    if (cp !== 60 && cp !== 38 && plain(cp)) take(space(cp) ? textSpace : alike() ? textAny : textChar);
+  };
+  tok._stateRawtext = function (cp) {
+    rawtext.call(this, cp);
+    if (cp !== 60 && plain(cp)) take(space(cp) ? rawSpace : !tok.inForeignNode && tok.handler.insertionMode === InsertionMode.TEXT ? rawAny : rawChar);
+  };
+  tok._stateComment = function (cp) {
+    comment.call(this, cp);
+    if (cp !== 45 && cp !== 60 && plain(cp)) take(commentChar);
+  };
+}
+
+/** parse5's document of `html`, with source locations. */
+function parseDocument(html: string): P5Node {
+  const parser = new Parser({ sourceCodeLocationInfo: true });
+  fastRuns(parser.tokenizer as unknown as P5Tokenizer);
+  parser.tokenizer.write(html, true);
+  return parser.document as unknown as P5Node;
+}
+
+function moved(d: CssDeclaration, by: number): CssDeclaration {
+  const m: CssDeclaration = { prop: d.prop, propStart: d.propStart + by, propEnd: d.propEnd + by, value: d.value, valueStart: d.valueStart + by, valueEnd: d.valueEnd + by };
+  if (d.important) m.important = { start: d.important.start + by, end: d.important.end + by };
+  return m;
+}
+
 export function readEmail(text: string, tags: readonly Tag[]): EmailDocument {
   const protectedText = protectTags(text, tags);
-  const doc = parseHtml(protectedText, { sourceCodeLocationInfo: true }) as unknown as P5Node;
+  const doc = parseDocument(protectedText);
   const out: EmailDocument = { protectedText, elements: [], styles: [] };
+  // Emails repeat the same style="" many times: each value is scanned once, its declarations moved to each place.
+  const scanned = new Map<string, CssDeclaration[]>();
+  const declarationsAt = (start: number, end: number): CssDeclaration[] => {
+    const key = protectedText.slice(start, end);
+    const rel = scanned.get(key);
+    if (rel) return rel.map((d) => moved(d, start));
+    const found = scanDeclarations(protectedText, start, end);
+    scanned.set(key, found.map((d) => moved(d, -start)));
+    return found;
+  };
   const visit = (node: P5Node, parent: EmailElement | undefined): void => {
     for (const child of node.childNodes ?? []) {
       const loc = child.sourceCodeLocation;
@@ -148,7 +257,7 @@ export function readEmail(text: string, tags: readonly Tag[]): EmailDocument {
         el.attrs.push({ name: a.name.toLowerCase(), value: a.value, start: al.startOffset, end: al.endOffset, valueStart, valueEnd });
       }
       const style = attr(el, 'style');
-      if (style && style.valueEnd > style.valueStart) el.style = scanDeclarations(protectedText, style.valueStart, style.valueEnd);
+      if (style && style.valueEnd > style.valueStart) el.style = declarationsAt(style.valueStart, style.valueEnd);
       if (parent) parent.children.push(el);
       else out.root = el;
       if (written) out.elements.push(el);
