@@ -2,7 +2,9 @@
  * `ongage-studio lint`, whole process included (the real bundle spawned with Node, as CI runs it):
  * - throughput on 1,000 generated email files (HTML bodies, text parts and subjects, with typical findings),
  *   reported in files per second (`cli_lint_throughput`; `lint_files_per_s` with --info, every finding printed);
- * - one run on a single 100 KB email, in milliseconds, with the time of `--version` (start-up alone) beside it.
+ * - one run on a single 100 KB email, in milliseconds, with the time of `--version` (start-up alone) beside it;
+ * - what loading the email checks costs a process (`cli_checks_load_ms`: one small email with --info, less the same
+ *   run without), apart from what they cost per file.
  * Medians of 3 runs.
  */
 import { spawnSync } from 'child_process';
@@ -69,6 +71,7 @@ export default async function (report: Report): Promise<void> {
       path.join(dir, 'fields.json'),
       JSON.stringify(['email', 'first_name', 'city', 'plan', 'vip'].map((name) => ({ name, type: name === 'vip' ? 'numeric' : 'string' })).concat([{ name: 'signup_date', type: 'date' }])),
     );
+    fs.writeFileSync(path.join(dir, 'small.html'), '<html lang="en"><head><title>x</title></head><body><p>Hi</p></body></html>\n');
     const big = path.join(dir, 'big.html');
     fs.writeFileSync(big, email(0, 100 * 1024));
 
@@ -77,7 +80,11 @@ export default async function (report: Report): Promise<void> {
     const manyRuns: number[] = [];
     const bigRuns: number[] = [];
     const startRuns: number[] = [];
+    const smallRuns: number[] = [];
+    const smallInfoRuns: number[] = [];
     for (let r = 0; r < 3; r++) {
+      smallRuns.push(timeRun(bundle, [...args, 'small.html'], dir));
+      smallInfoRuns.push(timeRun(bundle, [...args, '--info', 'small.html'], dir));
       manyRuns.push(timeRun(bundle, [...args, 'emails'], dir));
       infoRuns.push(timeRun(bundle, [...args, '--info', 'emails'], dir));
       bigRuns.push(timeRun(bundle, [...args, 'big.html'], dir));
@@ -90,6 +97,7 @@ export default async function (report: Report): Promise<void> {
     report('lint_files_per_s', Math.round(1000 / (median(infoRuns) / 1000)), 'files/s');
     report('cli_lint_100kb_email_ms', median(bigRuns), 'ms');
     report('cli_startup_version_ms', median(startRuns), 'ms');
+    report('cli_checks_load_ms', Math.max(0, median(smallInfoRuns) - median(smallRuns)), 'ms');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
