@@ -38,6 +38,7 @@ export const RULES = [
   { id: 'img-alt', default: 'warning', description: 'An image without an alt attribute.' },
   { id: 'http-link', default: 'warning', description: 'A link to an http: address (use https:).' },
   { id: 'empty-subject', default: 'warning', description: 'An empty subject line.' },
+  { id: 'too-many-problems', default: 'warning', description: 'More than 1,000 problems in one document: the rest are counted, not listed.' },
   { id: 'client-unsupported', default: 'information', description: 'An HTML or CSS feature some target email clients ignore (caniemail data).' },
   { id: 'client-partial', default: 'hint', description: 'An HTML or CSS feature some target email clients support only partly (caniemail data).' },
   { id: 'html-lang', default: 'information', description: 'No lang attribute on <html>, or one that is not a language tag.' },

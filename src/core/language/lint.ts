@@ -10,8 +10,9 @@ import { ruleSetting, type LintConfig, type RuleId } from './config';
 import { formatListDate, matchesDateFormat, readOtherDate } from './dates';
 import { nearest } from './distance';
 import type { ListField } from './fields';
-import { attribute, scanHtml } from './html';
-import { parse, type ParseResult } from './parser';
+import { attribute, scanHtml, type HtmlElement } from './html';
+import { MAX_PROBLEMS, parse, type ParseResult } from './parser';
+import type { SourceRange } from './positions';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -84,9 +85,15 @@ export function supportScoreOf(text: string, clients?: readonly string[], parsed
   return checks().runEmailChecks(text, p.tags, () => false, clients, true).support!;
 }
 
+/** A diagnostic or edit whose range is filled in only if it is kept (a document keeps at most MAX_PROBLEMS). */
+const LATER = undefined as unknown as SourceRange;
+
 class Linter {
   private readonly out: Diagnostic[] = [];
   support?: SupportScore;
+  private elements?: HtmlElement[];
+  /** Unknown-field suggestions by name (one distance computation per distinct name). */
+  private readonly suggestions = new Map<string, string[]>();
 
   constructor(
     private readonly text: string,
@@ -106,23 +113,60 @@ class Linter {
     if (kind !== 'subject') this.missingUnsubscribe();
     if (kind === 'html') this.htmlRules();
     this.out.sort((a, b) => a.start - b.start || a.end - b.end || a.rule.localeCompare(b.rule));
-    return this.out;
+    return this.capped();
+  }
+
+  /**
+   * The first MAX_PROBLEMS diagnostics with their ranges, and past them one too-many-problems diagnostic (where
+   * the first one not shown starts) that says how many more there are: those lint found and those the parser
+   * only counted.
+   */
+  private capped(): Diagnostic[] {
+    const out = this.out;
+    let more = Math.max(0, out.length - MAX_PROBLEMS);
+    for (const [code, count] of Object.entries(this.parsed.omitted)) if (this.enabled(code as RuleId)) more += count ?? 0;
+    const firstHidden = out[MAX_PROBLEMS];
+    if (out.length > MAX_PROBLEMS) out.length = MAX_PROBLEMS;
+    const lines = this.parsed.lines;
+    for (const d of out) {
+      if (d.range === LATER) d.range = lines.rangeOf(d.start, d.end);
+      for (const f of d.fixes ?? []) for (const e of f.edits) if (e.range === LATER) e.range = lines.rangeOf(e.start, e.end);
+    }
+    const severity = ruleSetting('too-many-problems', this.options.config);
+    if (more > 0 && severity !== 'off') {
+      const last = out[out.length - 1];
+      const at = firstHidden ?? (last ? { start: last.end, end: last.end } : { start: this.text.length, end: this.text.length });
+      out.push({
+        rule: 'too-many-problems',
+        severity,
+        message: `${more.toLocaleString('en-US')} more problems not shown: only the first ${MAX_PROBLEMS.toLocaleString('en-US')} are listed. Fix the first ones.`,
+        start: at.start,
+        end: at.end,
+        range: lines.rangeOf(at.start, at.end),
+      });
+    }
+    return out;
+  }
+
+  /** The HTML elements of the text, scanned once. */
+  private html(): HtmlElement[] {
+    return (this.elements ??= scanHtml(this.text, this.parsed.tags));
   }
 
   private enabled(rule: RuleId): boolean {
     return ruleSetting(rule, this.options.config) !== 'off';
   }
 
-  private report(rule: RuleId, span: { start: number; end: number }, message: string, fixes?: Fix[]): void {
+  private report(rule: RuleId, span: { start: number; end: number; range?: SourceRange }, message: string, fixes?: Fix[]): void {
     const severity = ruleSetting(rule, this.options.config);
     if (severity === 'off') return;
-    const d: Diagnostic = { rule, severity, message, start: span.start, end: span.end, range: this.parsed.lines.rangeOf(span.start, span.end) };
+    const d: Diagnostic = { rule, severity, message, start: span.start, end: span.end, range: span.range ?? LATER };
     if (fixes && fixes.length) d.fixes = fixes;
     this.out.push(d);
   }
 
   private edit(title: string, start: number, end: number, newText: string, preferred = false): Fix {
-    const f: Fix = { title, edits: [{ start, end, range: this.parsed.lines.rangeOf(start, end), newText }] };
+    const f: Fix = { title, edits: [{ start, end, range: LATER, newText }] };
     if (preferred) f.preferred = true;
     return f;
   }
@@ -180,7 +224,8 @@ class Linter {
     const candidates = [...byName.keys(), ...dynamic];
     const checkName = (name: { text: string; start: number; end: number }): void => {
       if (!fields || known(name.text) || !name.text) return;
-      const near = nearest(name.text, candidates);
+      let near = this.suggestions.get(name.text);
+      if (!near) this.suggestions.set(name.text, (near = nearest(name.text, candidates)));
       const hint = near.length ? ` Did you mean ${near.join(' or ')}?` : '';
       this.report(
         'unknown-field',
@@ -266,7 +311,7 @@ class Linter {
     const top = this.parsed.tags.filter((tag) => tag.depth === 0);
     const raw: Array<{ start: number; end: number }> = [];
     if (this.options.kind === 'html' && /<(style|script)/i.test(t)) {
-      const els = scanHtml(t, this.parsed.tags);
+      const els = this.html();
       for (let i = 0; i < els.length; i++) {
         const el = els[i];
         if (el.closing || (el.name !== 'style' && el.name !== 'script')) continue;
@@ -320,7 +365,7 @@ class Linter {
   private hasUnsubscribe(): boolean {
     if (this.parsed.tags.some((t) => (t.type === 'field' || t.type === 'function') && t.name.text.startsWith('ocx_unsubscribe'))) return true;
     if (this.options.kind === 'html') {
-      return scanHtml(this.text, this.parsed.tags).some((el) => {
+      return this.html().some((el) => {
         if (el.closing || el.name !== 'a') return false;
         const href = attribute(el, 'href')?.value;
         return !!href && /unsubscribe/i.test(href);
@@ -336,7 +381,7 @@ class Linter {
     const message =
       "No unsubscribe link: every Ongage email needs one. Add <a href=\"{{ocx_unsubscribe_link}}\">Unsubscribe</a>, or keep Ongage's default unsubscribe link on for this email.";
     if (this.options.kind === 'html') {
-      const els = scanHtml(this.text, this.parsed.tags);
+      const els = this.html();
       const body = els.find((e) => e.name === 'body' && !e.closing);
       const bodyEnd = [...els].reverse().find((e) => e.name === 'body' && e.closing);
       const at = body ? { start: body.start, end: body.nameEnd } : this.firstLine();
@@ -367,7 +412,7 @@ class Linter {
     const wantAlt = this.enabled('img-alt');
     const wantHttp = this.enabled('http-link');
     if (!wantAlt && !wantHttp) return;
-    for (const el of scanHtml(this.text, this.parsed.tags)) {
+    for (const el of this.html()) {
       if (el.closing) continue;
       if (wantAlt && el.name === 'img' && !attribute(el, 'alt')) {
         this.report('img-alt', { start: el.start, end: el.nameEnd }, 'Image without alt text: screen readers and clients that block images show nothing. Add alt="…" (alt="" for a decorative image).', [

@@ -49,7 +49,10 @@ export interface ParseResult {
   tags: Tag[];
   /** Every ocx_if block in document order (outer before inner). */
   blocks: IfBlock[];
+  /** The problems in document order, at most MAX_PROBLEMS of them (past that, only counted in `omitted`). */
   problems: Problem[];
+  /** How many problems of each code were found past MAX_PROBLEMS and not kept (an empty object when none). */
+  omitted: Partial<Record<ProblemCode, number>>;
 }
 
 export interface ParseOptions {
@@ -151,11 +154,21 @@ const MARKUP = /<\/?[A-Za-z!][^<>]*>?/;
  */
 export const MAX_TAG_NESTING = 32;
 export const MAX_BLOCK_NESTING = 64;
+/**
+ * How many problems a document keeps (lint shows at most this many diagnostics and says how many more there
+ * are): thousands of broken tags cost time and memory for nothing, the first ones are what to fix.
+ */
+export const MAX_PROBLEMS = 1000;
+
+/** What `fix` returns once no more problems are kept (the problem it would go with is only counted). */
+const DROPPED_FIX: Fix = Object.freeze({ title: '', edits: [] }) as Fix;
 
 class Parser {
   private readonly n: number;
   private readonly lines: LineIndex;
   private readonly problems: Problem[] = [];
+  /** The codes of the problems found past MAX_PROBLEMS, in the order found (truncated with `problems` on a retry). */
+  private readonly dropped: ProblemCode[] = [];
   private readonly tags: Tag[] = [];
   private readonly blocks: IfBlock[] = [];
   private readonly root: Node[] = [];
@@ -211,6 +224,8 @@ class Parser {
     this.closeOpenBlocks();
     this.tags.sort((a, b) => a.start - b.start);
     this.problems.sort((a, b) => a.start - b.start || a.end - b.end);
+    const omitted: Partial<Record<ProblemCode, number>> = {};
+    for (const code of this.dropped) omitted[code] = (omitted[code] ?? 0) + 1;
     return {
       text: t,
       kind: this.kind,
@@ -219,6 +234,7 @@ class Parser {
       tags: this.tags,
       blocks: this.blocks,
       problems: this.problems,
+      omitted,
     };
   }
 
@@ -232,13 +248,19 @@ class Parser {
     return { text: this.t.slice(start, end), ...this.span(start, end) };
   }
 
-  private problem(code: ProblemCode, start: number, end: number, message: string, fixes?: Fix[]): void {
+  /** Records a problem; past MAX_PROBLEMS only counts it, unless `always` (the blocks left open at the end). */
+  private problem(code: ProblemCode, start: number, end: number, message: string, fixes?: Fix[], always = false): void {
+    if (!always && this.problems.length >= MAX_PROBLEMS) {
+      this.dropped.push(code);
+      return;
+    }
     const p: Problem = { code, message, ...this.span(start, end) };
     if (fixes && fixes.length) p.fixes = fixes;
     this.problems.push(p);
   }
 
   private fix(title: string, start: number, end: number, newText: string, preferred = false): Fix {
+    if (this.problems.length >= MAX_PROBLEMS) return DROPPED_FIX;
     const f: Fix = { title, edits: [{ newText, ...this.span(start, end) }] };
     if (preferred) f.preferred = true;
     return f;
@@ -363,7 +385,7 @@ class Parser {
       const lastEnd = last.children.length ? last.children[last.children.length - 1].end : last.tag.end;
       this.endBranch(block, lastEnd);
       Object.assign(block, this.span(block.start, lastEnd));
-      this.problem('block-structure', open.start, open.end, `{{${open.keyword.text}}} is never closed: add {{ocx_endif}} where the block ends.`);
+      this.problem('block-structure', open.start, open.end, `{{${open.keyword.text}}} is never closed: add {{ocx_endif}} where the block ends.`, undefined, true);
     }
   }
 
@@ -541,6 +563,7 @@ class Parser {
     const tag: FieldTag = { type: 'field', name: this.word(nameStart, nameEnd), closed: true, escaped, depth, ...this.span(start, nameEnd) };
     const tagMark = this.tags.length;
     const problemMark = this.problems.length;
+    const droppedMark = this.dropped.length;
     let q = nameEnd;
     if (t.charCodeAt(q) === 91) {
       const list = this.parseParamList(q);
@@ -557,6 +580,7 @@ class Parser {
       if (!fallback) {
         this.tags.length = tagMark;
         this.problems.length = problemMark;
+        this.dropped.length = droppedMark;
         tag.closed = false;
         Object.assign(tag, this.span(start, nameEnd));
         delete tag.params;
@@ -757,10 +781,12 @@ class Parser {
     const tag: FunctionTag = { type: 'function', name, closed: true, escaped, depth, ...this.span(start, nameEnd) };
     const tagMark = this.tags.length;
     const problemMark = this.problems.length;
+    const droppedMark = this.dropped.length;
     const inner = this.parseInner(nameEnd + 1, depth, 'argument');
     if (!inner) {
       this.tags.length = tagMark;
       this.problems.length = problemMark;
+      this.dropped.length = droppedMark;
       tag.closed = false;
       if (this.reportedTooDeep(depth)) {
         this.tags.push(tag);
