@@ -89,9 +89,14 @@ export function supportScoreOf(text: string, clients?: readonly string[], parsed
 const LATER = undefined as unknown as SourceRange;
 
 class Linter {
+  /** The language diagnostics (at most MAX_PROBLEMS are kept, in document order). */
   private readonly out: Diagnostic[] = [];
+  /** The email checks' findings (bounded by the checks themselves, not by MAX_PROBLEMS). */
+  private readonly checked: Diagnostic[] = [];
   support?: SupportScore;
   private elements?: HtmlElement[];
+  /** While the email checks' findings are reported. */
+  private checking = false;
   /** Unknown-field suggestions by name (one distance computation per distinct name). */
   private readonly suggestions = new Map<string, string[]>();
 
@@ -112,23 +117,27 @@ class Linter {
     this.forgottenOpen();
     if (kind !== 'subject') this.missingUnsubscribe();
     if (kind === 'html') this.htmlRules();
-    this.out.sort((a, b) => a.start - b.start || a.end - b.end || a.rule.localeCompare(b.rule));
-    return this.capped();
+    const order = (a: Diagnostic, b: Diagnostic): number => a.start - b.start || a.end - b.end || a.rule.localeCompare(b.rule);
+    this.out.sort(order);
+    const note = this.cap();
+    const all = this.checked.length ? [...this.out, ...this.checked].sort(order) : this.out;
+    if (note) all.push(note);
+    return all;
   }
 
   /**
-   * The first MAX_PROBLEMS diagnostics with their ranges, and past them one too-many-problems diagnostic (where
-   * the first one not shown starts) that says how many more there are: those lint found and those the parser
-   * only counted.
+   * Keeps the first MAX_PROBLEMS language diagnostics, gives every diagnostic its range, and returns the
+   * too-many-problems diagnostic (where the first one not shown starts) that says how many more there are (those
+   * lint found and those the parser only counted), if any.
    */
-  private capped(): Diagnostic[] {
+  private cap(): Diagnostic | undefined {
     const out = this.out;
     let more = Math.max(0, out.length - MAX_PROBLEMS);
     for (const [code, count] of Object.entries(this.parsed.omitted)) if (this.enabled(code as RuleId)) more += count ?? 0;
     const firstHidden = out[MAX_PROBLEMS];
     if (out.length > MAX_PROBLEMS) out.length = MAX_PROBLEMS;
     const lines = this.parsed.lines;
-    for (const d of out) {
+    for (const d of out.length && this.checked.length ? [...out, ...this.checked] : out.length ? out : this.checked) {
       if (d.range === LATER) d.range = lines.rangeOf(d.start, d.end);
       for (const f of d.fixes ?? []) for (const e of f.edits) if (e.range === LATER) e.range = lines.rangeOf(e.start, e.end);
     }
@@ -136,16 +145,16 @@ class Linter {
     if (more > 0 && severity !== 'off') {
       const last = out[out.length - 1];
       const at = firstHidden ?? (last ? { start: last.end, end: last.end } : { start: this.text.length, end: this.text.length });
-      out.push({
+      return {
         rule: 'too-many-problems',
         severity,
         message: `${more.toLocaleString('en-US')} more problems not shown: only the first ${MAX_PROBLEMS.toLocaleString('en-US')} are listed. Fix the first ones.`,
         start: at.start,
         end: at.end,
         range: lines.rangeOf(at.start, at.end),
-      });
+      };
     }
-    return out;
+    return undefined;
   }
 
   /** The HTML elements of the text, scanned once. */
@@ -162,7 +171,7 @@ class Linter {
     if (severity === 'off') return;
     const d: Diagnostic = { rule, severity, message, start: span.start, end: span.end, range: span.range ?? LATER };
     if (fixes && fixes.length) d.fixes = fixes;
-    this.out.push(d);
+    (this.checking ? this.checked : this.out).push(d);
   }
 
   private edit(title: string, start: number, end: number, newText: string, preferred = false): Fix {
@@ -443,11 +452,13 @@ class Linter {
       return;
     }
     this.support = found.support;
+    this.checking = true;
     for (const f of found.findings) {
-      const before = this.out.length;
+      const before = this.checked.length;
       this.report(f.rule, f, f.message);
-      if (f.href && this.out.length > before) this.out[this.out.length - 1].href = f.href;
+      if (f.href && this.checked.length > before) this.checked[this.checked.length - 1].href = f.href;
     }
+    this.checking = false;
   }
 
   private htmlSize(): void {

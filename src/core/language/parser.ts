@@ -160,6 +160,9 @@ export const MAX_BLOCK_NESTING = 64;
  */
 export const MAX_PROBLEMS = 1000;
 
+const FAILED = 1;
+const FAILED_DEEP = 2;
+
 /** What `fix` returns once no more problems are kept (the problem it would go with is only counted). */
 const DROPPED_FIX: Fix = Object.freeze({ title: '', edits: [] }) as Fix;
 
@@ -176,11 +179,10 @@ class Parser {
   /**
    * Offsets of nested tags (depth ≥ 1, where the depth changes nothing else) already found unclosed: a tag
    * that encloses one is unclosed too, so a retry from an inner `{{` stops there instead of scanning the line
-   * again (which made `{{a:` × 1,000 plus a long line quadratic).
+   * again (which made `{{a:` × 1,000 plus a long line quadratic). Flags per offset of the `{{`: FAILED, and
+   * FAILED_DEEP when the nesting cap was hit inside it; shifted by 2 for the escaped form `\{{`.
    */
-  private readonly nestedFailed = new Set<number>();
-  /** Those of them that failed because the nesting cap was hit inside them. */
-  private readonly deepFailed = new Set<number>();
+  private failed?: Uint8Array;
   /**
    * Inside the top-level tag being parsed: -1, or the offset of the `{{` where the nesting cap was hit (reported
    * when that tag fails), or -2 when the failure comes from a place already reported.
@@ -732,13 +734,10 @@ class Parser {
     const items: Array<LiteralPart | FieldTag | FunctionTag> = [];
     let lit = from;
     let p = from;
-    const pushLiteral = (to: number): void => {
-      if (to > lit) items.push({ type: 'literal', text: t.slice(lit, to), ...this.span(lit, to) });
-    };
     while (p < this.n) {
       const c = t.charCodeAt(p);
       if (c === 125 && (what === 'argument' || t.charCodeAt(p + 1) === 125)) {
-        pushLiteral(p);
+        if (p > lit) items.push({ type: 'literal', text: t.slice(lit, p), ...this.span(lit, p) });
         return { items, end: p };
       }
       if (isLineBreak(c)) return undefined;
@@ -746,9 +745,11 @@ class Parser {
       if ((c === 123 && t.charCodeAt(p + 1) === 123) || esc) {
         const open = esc ? p + 1 : p;
         if (t.charCodeAt(open + 2) !== 123) {
-          const key = esc ? -open - 1 : open;
-          if (this.nestedFailed.has(key)) {
-            if (this.tooDeep === -1 && this.deepFailed.has(key)) this.tooDeep = -2;
+          const failed = (this.failed ??= new Uint8Array(this.n));
+          const shift = esc ? 2 : 0;
+          const flags = failed[open] >> shift;
+          if (flags & FAILED) {
+            if (this.tooDeep === -1 && flags & FAILED_DEEP) this.tooDeep = -2;
             return undefined;
           }
           if (depth + 1 > MAX_TAG_NESTING) {
@@ -756,13 +757,10 @@ class Parser {
             return undefined;
           }
           const nested = this.parseTag(open, depth + 1, esc);
-          if (nested && !nested.closed) {
-            this.nestedFailed.add(key);
-            if (this.tooDeep !== -1) this.deepFailed.add(key);
-          }
+          if (nested && !nested.closed) failed[open] |= (this.tooDeep !== -1 ? FAILED | FAILED_DEEP : FAILED) << shift;
           if (nested) {
             if (!nested.closed || (nested.type !== 'field' && nested.type !== 'function')) return undefined;
-            pushLiteral(p);
+            if (p > lit) items.push({ type: 'literal', text: t.slice(lit, p), ...this.span(lit, p) });
             items.push(nested);
             p = nested.end;
             lit = p;
