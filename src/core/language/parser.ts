@@ -37,7 +37,7 @@ import type {
 } from './ast';
 import { functionEntry, systemField } from './catalog';
 import { editDistance, nearest } from './distance';
-import { LineIndex } from './positions';
+import { LineIndex, type Position } from './positions';
 
 export interface ParseResult {
   text: string;
@@ -184,6 +184,11 @@ class Parser {
    */
   private failed?: Uint8Array;
   /**
+   * The position of each offset, made once: spans share them (a tag, its name and its problem start and end at
+   * the same few offsets), which keeps what a parse allocates down on texts with thousands of tags.
+   */
+  private positions?: Position[];
+  /**
    * Inside the top-level tag being parsed: -1, or the offset of the `{{` where the nesting cap was hit (reported
    * when that tag fails), or -2 when the failure comes from a place already reported.
    */
@@ -243,7 +248,13 @@ class Parser {
   // ---------------------------------------------------------------- helpers
 
   private span(start: number, end: number): Span {
-    return { start, end, range: this.lines.rangeOf(start, end) };
+    return { start, end, range: { start: this.position(start), end: this.position(end) } };
+  }
+
+  private position(offset: number): Position {
+    if (offset < 0 || offset > this.n) return this.lines.positionAt(offset);
+    const cache = (this.positions ??= new Array<Position>(this.n + 1));
+    return (cache[offset] ??= this.lines.positionAt(offset));
   }
 
   private word(start: number, end: number): Word {
