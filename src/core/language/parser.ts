@@ -251,6 +251,13 @@ class Parser {
     return { start, end, range: { start: this.position(start), end: this.position(end) } };
   }
 
+  /** Sets where a node lies (a tag found longer or shorter than first read). */
+  private respan(node: Span, start: number, end: number): void {
+    node.start = start;
+    node.end = end;
+    node.range = { start: this.position(start), end: this.position(end) };
+  }
+
   private position(offset: number): Position {
     if (offset < 0 || offset > this.n) return this.lines.positionAt(offset);
     const cache = (this.positions ??= new Array<Position>(this.n + 1));
@@ -376,7 +383,7 @@ class Parser {
         }
         this.endBranch(top, tag.start);
         top.endTag = tag;
-        Object.assign(top, this.span(top.start, tag.end));
+        this.respan(top, top.start, tag.end);
         this.stack.pop();
         return;
       }
@@ -387,7 +394,7 @@ class Parser {
 
   private endBranch(block: IfBlock, at: number): void {
     const b = block.branches[block.branches.length - 1];
-    Object.assign(b, this.span(b.start, at));
+    this.respan(b, b.start, at);
   }
 
   private closeOpenBlocks(): void {
@@ -397,7 +404,7 @@ class Parser {
       const last = block.branches[block.branches.length - 1];
       const lastEnd = last.children.length ? last.children[last.children.length - 1].end : last.tag.end;
       this.endBranch(block, lastEnd);
-      Object.assign(block, this.span(block.start, lastEnd));
+      this.respan(block, block.start, lastEnd);
       this.problem('block-structure', open.start, open.end, `{{${open.keyword.text}}} is never closed: add {{ocx_endif}} where the block ends.`, undefined, true);
     }
   }
@@ -520,7 +527,7 @@ class Parser {
     const tag: KeywordTag = { type, keyword: kw, closed: true, ...base, ...this.span(start, nameEnd) };
     const q = this.skipBlanks(nameEnd);
     if (t.startsWith('}}', q)) {
-      Object.assign(tag, this.span(start, q + 2));
+      this.respan(tag, start, q + 2);
     } else {
       this.finishWithJunk(tag, q, nameEnd);
     }
@@ -537,7 +544,7 @@ class Parser {
     const close = this.findClose(junkStart);
     if (close === -1) {
       tag.closed = false;
-      Object.assign(tag, this.span(tag.start, structureEnd));
+      this.respan(tag, tag.start, structureEnd);
       const shown = this.quote(t.slice(tag.start, structureEnd));
       const at = fixAt ?? structureEnd;
       this.problem(
@@ -549,7 +556,7 @@ class Parser {
       );
       return;
     }
-    Object.assign(tag, this.span(tag.start, close + 2));
+    this.respan(tag, tag.start, close + 2);
     const junk = t.slice(junkStart, close);
     if (MARKUP.test(junk)) {
       const whole = t.slice(tag.start, close + 2);
@@ -595,8 +602,8 @@ class Parser {
         this.problems.length = problemMark;
         this.dropped.length = droppedMark;
         tag.closed = false;
-        Object.assign(tag, this.span(start, nameEnd));
-        delete tag.params;
+        this.respan(tag, start, nameEnd);
+        if (tag.params) delete tag.params;
         if (this.reportedTooDeep(depth)) {
           this.tags.push(tag);
           return tag;
@@ -615,13 +622,13 @@ class Parser {
       }
       tag.fallback = fallback;
       q = fallback.end;
-      Object.assign(tag, this.span(start, q + 2));
+      this.respan(tag, start, q + 2);
       this.checkMarkup(tag, fallback.parts);
       this.tags.push(tag);
       return tag;
     }
     const c = this.skipBlanks(q);
-    if (t.startsWith('}}', c)) Object.assign(tag, this.span(start, c + 2));
+    if (t.startsWith('}}', c)) this.respan(tag, start, c + 2);
     else this.finishWithJunk(tag, c, q, q);
     this.tags.push(tag);
     return tag;
@@ -819,7 +826,7 @@ class Parser {
       this.problem('tag-syntax', nameStart, nameEnd, `"${name.text}" is not an Ongage function: functions start with ocx_ (ocx_url_encode, ocx_feed_html, ocx_generate_hash, …). A field is written without braces after its name.`);
     }
     const q = this.skipBlanks(argEnd + 1);
-    if (t.startsWith('}}', q)) Object.assign(tag, this.span(start, q + 2));
+    if (t.startsWith('}}', q)) this.respan(tag, start, q + 2);
     else this.finishWithJunk(tag, q, argEnd + 1, argEnd + 1);
     this.checkMarkup(tag, argument.parts);
     this.tags.push(tag);
