@@ -643,7 +643,7 @@ class Parser {
     const at = this.tooDeep;
     this.tooDeep = -1;
     // Once per line: a retry from an inner `{{` hits the cap again further on (tags do not span lines).
-    const line = at >= 0 ? this.lines.positionAt(at).line : -1;
+    const line = at >= 0 ? this.lines.lineAt(at) : -1;
     if (at >= 0 && line !== this.tooDeepLine) {
       this.tooDeepLine = line;
       const nameEnd = this.readName(this.skipBlanks(at + 2));

@@ -30,6 +30,13 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lineAt(o);
+    return { line, character: o - this.lineStarts[line] };
+  }
+
+  /** The zero-based line of an offset (clamped to the text). */
+  lineAt(offset: number): number {
+    const o = Math.max(0, Math.min(offset, this.text.length));
     const starts = this.lineStarts;
     let lo = 0;
     let hi = starts.length - 1;
@@ -38,7 +45,7 @@ export class LineIndex {
       if (starts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - starts[lo] };
+    return lo;
   }
 
   offsetAt(position: Position): number {
