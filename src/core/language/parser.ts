@@ -279,6 +279,13 @@ class Parser {
     this.problems.push(p);
   }
 
+  /** Past MAX_PROBLEMS: counts a problem of this code and returns true (so its message is not even written). */
+  private onlyCounted(code: ProblemCode): boolean {
+    if (this.problems.length < MAX_PROBLEMS) return false;
+    this.dropped.push(code);
+    return true;
+  }
+
   private fix(title: string, start: number, end: number, newText: string, preferred = false): Fix {
     if (this.problems.length >= MAX_PROBLEMS) return DROPPED_FIX;
     const f: Fix = { title, edits: [{ newText, ...this.span(start, end) }] };
@@ -545,6 +552,7 @@ class Parser {
     if (close === -1) {
       tag.closed = false;
       this.respan(tag, tag.start, structureEnd);
+      if (this.onlyCounted('unclosed-tag')) return;
       const shown = this.quote(t.slice(tag.start, structureEnd));
       const at = fixAt ?? structureEnd;
       this.problem(
@@ -605,6 +613,10 @@ class Parser {
         this.respan(tag, start, nameEnd);
         if (tag.params) delete tag.params;
         if (this.reportedTooDeep(depth)) {
+          this.tags.push(tag);
+          return tag;
+        }
+        if (this.onlyCounted('unclosed-tag')) {
           this.tags.push(tag);
           return tag;
         }
