@@ -231,6 +231,9 @@ class Parser {
     this.closeOpenBlocks();
     this.tags.sort((a, b) => a.start - b.start);
     this.problems.sort((a, b) => a.start - b.start || a.end - b.end);
+    // The blocks left open were added past the cap; keep the first MAX_PROBLEMS in document order.
+    for (let i = MAX_PROBLEMS; i < this.problems.length; i++) this.dropped.push(this.problems[i].code);
+    if (this.problems.length > MAX_PROBLEMS) this.problems.length = MAX_PROBLEMS;
     const omitted: Partial<Record<ProblemCode, number>> = {};
     for (const code of this.dropped) omitted[code] = (omitted[code] ?? 0) + 1;
     return {
@@ -268,7 +271,10 @@ class Parser {
     return { text: this.t.slice(start, end), ...this.span(start, end) };
   }
 
-  /** Records a problem; past MAX_PROBLEMS only counts it, unless `always` (the blocks left open at the end). */
+  /**
+   * Records a problem; past MAX_PROBLEMS only counts it, unless `always` (the blocks left open, found at the end
+   * but reported at their start: the list is cut to MAX_PROBLEMS once sorted).
+   */
   private problem(code: ProblemCode, start: number, end: number, message: string, fixes?: Fix[], always = false): void {
     if (!always && this.problems.length >= MAX_PROBLEMS) {
       this.dropped.push(code);

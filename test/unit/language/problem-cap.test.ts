@@ -84,5 +84,11 @@ describe('language: the problem cap', () => {
     const ds = lint(text, { kind: 'text', config: { rules: { 'missing-unsubscribe': 'off' } } });
     assert.strictEqual(ds[0].rule, 'block-structure');
     assert.match(ds[ds.length - 1].message, /^1,001 more problems not shown/);
+    // Thousands of blocks left open: still the first 1,000 in document order, the rest counted.
+    // (3,001 problems: each block is never closed, and the 65th is also nested past MAX_BLOCK_NESTING.)
+    const open = parse('{{ocx_if plan = pro}}x'.repeat(3000));
+    assert.strictEqual(open.problems.length, MAX_PROBLEMS);
+    assert.deepStrictEqual(open.omitted, { 'block-structure': 3001 - MAX_PROBLEMS });
+    assert.strictEqual(open.problems[MAX_PROBLEMS - 1].start, (MAX_PROBLEMS - 2) * '{{ocx_if plan = pro}}x'.length);
   });
 });
