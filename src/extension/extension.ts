@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): OngageStudioApi {
     new ConnectionStatus(connections, pool),
   );
 
-  const fields = new ExtensionFieldSource(new FieldCatalog(globalStorageFiles(context.globalStorageUri)), connections, pool, documents, log);
+  const fields = new ExtensionFieldSource(new FieldCatalog(globalStorageFiles(context.globalStorageUri)), connections, pool, documents, log, context.globalState);
   context.subscriptions.push(fields);
   registerLanguageFeatures(context, { log, fields });
 

@@ -104,7 +104,21 @@ describe('e2e: connections, the status bar and signing out', function () {
     await w.openFile('fields.html');
     // Newsletter has no customer_id.
     await until('customer_id and frist_name reported', async () => (await unknownFields(w)).join() === 'customer_id,frist_name');
-    await w.page.locator('.part.statusbar .statusbar-item', { hasText: 'Staging · Newsletter' }).first().click();
+    // No list was ever chosen for Staging: its default list (found from the account's lists) is remembered, so
+    // after a reload with Ongage failing the file is still checked against the cached Newsletter fields.
+    await (await faults({ errorRate: 1 })).text();
+    try {
+      await w.page.reload();
+      await w.page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: 60000 });
+      await w.openFile('fields.html');
+      await until('the cached default list fields after an offline reload', async () => (await unknownFields(w)).join() === 'customer_id,frist_name', 30000);
+      await w.screenshot('default list offline');
+    } finally {
+      await (await faults({ errorRate: 0 })).text();
+    }
+    await w.openView('Ongage');
+    await w.waitForTreeItem('Sandbox', { timeout: 30000 });
+    await w.page.locator('.part.statusbar .statusbar-item', { hasText: /^\s*Staging/ }).first().click();
     const pick = w.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await w.page.locator('.quick-input-widget .quick-input-title', { hasText: 'choose the list to work with' }).waitFor();
     const rows = (await until('both connections in the pick', async () => {

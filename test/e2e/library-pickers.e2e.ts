@@ -36,7 +36,12 @@ async function contextMenu(w: Workbench, label: string, action: string): Promise
   await w.treeItem(label).click({ button: 'right' });
   const item = w.page.locator('.context-view .action-item .action-label', { hasText: new RegExp(`^${action.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).first();
   await item.waitFor({ state: 'visible' });
-  await item.click();
+  // Pointed at, the entry takes the menu's focus; Enter chooses it. (A click that lands while the menu is still
+  // settling after the right-click is dropped by the workbench under load: the menu then stays open.)
+  await item.hover();
+  await until(`"${action}" focused in the context menu`, async () =>
+    /\bfocused\b/.test((await item.locator('xpath=ancestor::li[1]').getAttribute('class')) ?? ''));
+  await w.page.keyboard.press('Enter');
   await w.page.locator('.context-view .monaco-menu').first().waitFor({ state: 'hidden', timeout: 5000 });
 }
 

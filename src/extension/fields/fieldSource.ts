@@ -53,6 +53,8 @@ export class ExtensionFieldSource implements FieldSource, vscode.Disposable {
     private readonly pool: ClientPool,
     private readonly documents: ItemFileSystem,
     private readonly log: vscode.LogOutputChannel,
+    /** Where the default list last found for each connection is remembered, so it is known offline after a reload. */
+    private readonly memory?: vscode.Memento,
   ) {
     const sub = catalog.onDidChange(() => {
       this.samples.clear();
@@ -83,16 +85,27 @@ export class ExtensionFieldSource implements FieldSource, vscode.Disposable {
     }
     const profile = this.connections.active();
     if (!profile) return undefined;
-    return { profile, listId: profile.listId ?? this.defaultList.get(profile.id) };
+    return { profile, listId: profile.listId ?? this.defaultList.get(profile.id) ?? this.rememberedDefault(profile.id) };
+  }
+
+  private rememberedDefault(profileId: string): number | undefined {
+    const id = this.memory?.get<Record<string, number>>(DEFAULT_LISTS_KEY)?.[profileId];
+    return typeof id === 'number' && Number.isInteger(id) ? id : undefined;
+  }
+
+  private rememberDefault(profileId: string, listId: number): void {
+    if (!this.memory || this.rememberedDefault(profileId) === listId) return;
+    const all = { ...(this.memory.get<Record<string, number>>(DEFAULT_LISTS_KEY) ?? {}), [profileId]: listId };
+    for (const id of Object.keys(all)) if (!this.connections.get(id)) delete all[id];
+    void this.memory.update(DEFAULT_LISTS_KEY, all);
   }
 
   fields(uri: string): readonly ListField[] | undefined {
     const s = this.scope(uri);
     if (!s) return undefined;
-    if (s.listId === undefined) {
-      this.resolveDefaultList(s.profile);
-      return undefined;
-    }
+    // The default list is found again once per session (it can change); until then the one remembered serves.
+    if (s.profile.listId === undefined && !this.defaultList.has(s.profile.id)) this.resolveDefaultList(s.profile);
+    if (s.listId === undefined) return undefined;
     const entry = this.catalog.peek(s.profile.id, s.listId);
     if (!entry || entry.origin === 'disk') this.load(s.profile, s.listId);
     return entry?.fields;
@@ -187,8 +200,10 @@ export class ExtensionFieldSource implements FieldSource, vscode.Disposable {
         this.listFailures.succeeded(profile.id);
         const first = lists.find((l) => (l.extra as Record<string, unknown>).default === true) ?? lists[0];
         if (first) {
+          const known = this.defaultList.get(profile.id) ?? this.rememberedDefault(profile.id);
           this.defaultList.set(profile.id, first.id);
-          this.changed.fire();
+          this.rememberDefault(profile.id, first.id);
+          if (known !== first.id) this.changed.fire();
         }
       })
       .catch((e) => {
@@ -228,6 +243,8 @@ export class ExtensionFieldSource implements FieldSource, vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 }
+
+const DEFAULT_LISTS_KEY = 'ongage.defaultLists';
 
 function messageOf(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);

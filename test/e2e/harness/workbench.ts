@@ -168,9 +168,18 @@ export class Workbench {
     const item = this.activityItem(container);
     await item.waitFor({ state: 'visible' });
     const li = item.locator('xpath=..');
-    const checked = (await li.getAttribute('aria-selected')) === 'true' || /\bchecked\b/.test((await li.getAttribute('class')) ?? '');
-    if (!checked) await item.click();
-    await this.page.locator('.part.sidebar').waitFor({ state: 'visible' });
+    const sidebar = this.page.locator('.part.sidebar');
+    // Right after a reload the container can be the selected one while the side bar is still hidden: a click then
+    // shows it. A click on the selected container of a visible side bar would hide it, so that one is never made.
+    const deadline = Date.now() + 20000;
+    for (;;) {
+      const checked = (await li.getAttribute('aria-selected')) === 'true' || /\bchecked\b/.test((await li.getAttribute('class')) ?? '');
+      const shown = await sidebar.isVisible();
+      if (checked && shown) return;
+      if (Date.now() > deadline) throw new Error(`The ${container} view did not show within 20 s (selected: ${checked}, side bar visible: ${shown})`);
+      await item.click();
+      await sidebar.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
+    }
   }
 
   /** The side bar's title (e.g. "ONGAGE: LIBRARY" when the container holds one view). */
