@@ -72,7 +72,7 @@ export class RenderClient {
     const worker = this.ensureWorker();
     const timeoutMs = this.opts.timeoutMs ?? 15_000;
     const timer = setTimeout(() => {
-      this.fail(new RenderTimeoutError(`rendering took over ${Math.round(timeoutMs / 1000)} s and was stopped`));
+      this.fail(new RenderTimeoutError(`rendering took over ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`} and was stopped; the next change to the email renders it again`));
     }, timeoutMs);
     this.running = { ...pending, timer };
     worker.postMessage(req);

@@ -1,5 +1,6 @@
 // Journey: the preview's other paths — its notes (and a note's link to the line), a broken .ongage/samples.json and its
-// fix, `ongage.preview.inlineCss: false`, and a library email whose header template cannot be fetched (then can).
+// fix, `ongage.preview.inlineCss: false`, a library email whose header template cannot be fetched (then can), and a
+// render stopped by the time limit.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -112,5 +113,28 @@ describe('e2e: the preview’s notes, samples errors, settings and template erro
     await w.page.keyboard.type(' ');
     await until('the header composed again', async () => /Brand header/.test(await (await preview()).locator('.inbox .composed').innerText().catch(() => '')), 30000);
     assert.ok(!(await notes()).some((n) => /could not be read/.test(n)), 'the template note stayed');
+  });
+});
+
+describe('e2e: a preview render stopped by its time limit', function () {
+  // The limit is 15 s; the hidden setting lowers it so that every render runs past it.
+  const wb = useWorkbench(() => ({
+    name: 'preview-timeout',
+    settings: { 'ongage.debug.renderTimeoutMs': 1 },
+    files: { 'slow.html': '<html><head><title>Slow</title></head><body><p>Hello {{first_name:Friend}}</p></body></html>\n' },
+  }));
+
+  it('says the render was stopped, and what happens next, instead of hanging', async () => {
+    const w = wb();
+    await w.openFile('slow.html');
+    await w.runCommand('Ongage: Open Preview to the Side');
+    const p = await w.waitForFrame('#root .toolbar');
+    const shown = await until('the time-limit message', async () => {
+      const m = p.locator('.message.error');
+      return (await m.isVisible().catch(() => false)) && (await m.innerText()).replace(/\s+/g, ' ');
+    }, 30000);
+    assert.match(shown, /Could not render slow\.html/);
+    assert.match(shown, /rendering took over 1 ms and was stopped; the next change to the email renders it again/);
+    await w.screenshot('render stopped');
   });
 });

@@ -71,8 +71,13 @@ export class PreviewManager implements vscode.Disposable {
   private contact: SampleProfile | undefined;
 
   constructor(private readonly deps: PreviewDeps) {
-    this.renderer = new RenderClient({ script: vscode.Uri.joinPath(deps.context.extensionUri, 'dist', 'render-worker.js').fsPath });
     const w = vscode.workspace;
+    // Not a contributed setting: the journey that shows a render stopped by the time limit lowers it (15 s otherwise).
+    const limit = w.getConfiguration('ongage').get<number>('debug.renderTimeoutMs');
+    this.renderer = new RenderClient({
+      script: vscode.Uri.joinPath(deps.context.extensionUri, 'dist', 'render-worker.js').fsPath,
+      timeoutMs: typeof limit === 'number' && limit > 0 ? limit : undefined,
+    });
     const samples = w.createFileSystemWatcher(`**/${SAMPLES_PATH}`);
     this.disposables.push(
       samples,
