@@ -341,22 +341,31 @@ export class PreviewManager implements vscode.Disposable {
     const uri = this.samplesUri();
     if (!uri) throw new Error(`Open a folder to keep sample profiles in ${SAMPLES_PATH}.`);
     let data: { profiles: Array<{ label: string; values: Record<string, unknown> }> } = { profiles: [] };
-    let exists = true;
+    let text: string | undefined;
     try {
-      const parsed: unknown = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)).replace(/^\uFEFF/, ''));
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch {
+      text = undefined; // not there yet: created below
+    }
+    const exists = text !== undefined;
+    if (text !== undefined) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+      } catch (e) {
+        throw new Error(`${SAMPLES_PATH} is not valid JSON (${e instanceof Error ? e.message : String(e)}): fix it first, then save the contact again.`);
+      }
       if (Array.isArray(parsed)) data = { profiles: parsed };
       else if (parsed && typeof parsed === 'object' && Array.isArray((parsed as { profiles?: unknown }).profiles)) data = parsed as typeof data;
       else throw new Error(`${SAMPLES_PATH} is not { "profiles": [ … ] }: fix it first, then save the contact again.`);
-    } catch (e) {
-      if (e instanceof SyntaxError) throw new Error(`${SAMPLES_PATH} is not valid JSON (${e.message}): fix it first, then save the contact again.`);
-      if (e instanceof Error && e.message.includes(SAMPLES_PATH)) throw e;
-      exists = false;
     }
     const values: Record<string, string | number | boolean | null> = {};
     for (const [k, v] of Object.entries(own)) if (v !== undefined) values[k] = v;
     data.profiles = data.profiles.filter((p) => p && p.label !== email);
     data.profiles.push({ label: email, values });
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(`${JSON.stringify(data, null, 2)}\n`));
+    const out = `${JSON.stringify(data, null, 2)}\n`;
+    if (uri.scheme === 'file') await writeFileAtomic(uri.fsPath, out);
+    else await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(out));
     void vscode.window.showInformationMessage(`Saved ${email} as a sample profile in ${SAMPLES_PATH}${exists ? '' : ' (created)'}.`);
     this.contact = undefined;
     await this.loadSamples();
