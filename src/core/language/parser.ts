@@ -187,7 +187,7 @@ class Parser {
    * The position of each offset, made once: spans share them (a tag, its name and its problem start and end at
    * the same few offsets), which keeps what a parse allocates down on texts with thousands of tags.
    */
-  private positions?: Position[];
+  private positions?: Map<number, Position>;
   /**
    * Inside the top-level tag being parsed: -1, or the offset of the `{{` where the nesting cap was hit (reported
    * when that tag fails), or -2 when the failure comes from a place already reported.
@@ -263,8 +263,10 @@ class Parser {
 
   private position(offset: number): Position {
     if (offset < 0 || offset > this.n) return this.lines.positionAt(offset);
-    const cache = (this.positions ??= new Array<Position>(this.n + 1));
-    return (cache[offset] ??= this.lines.positionAt(offset));
+    const cache = (this.positions ??= new Map<number, Position>());
+    let p = cache.get(offset);
+    if (!p) cache.set(offset, (p = this.lines.positionAt(offset)));
+    return p;
   }
 
   private word(start: number, end: number): Word {
