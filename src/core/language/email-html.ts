@@ -123,66 +123,105 @@ interface P5Tokenizer {
  * tree builder appends both to the same text node, so the tree is parse5's own. Carriage returns, NUL, surrogates
  * and `<`, `&` (and `-` in comments) go the usual way.
  */
-function fastRuns(tok: P5Tokenizer): void {
+/** What a run takes: whitespace; in text, other characters, or both; in `<style>`, the same; in a comment. */
+const enum Run {
+  Space,
+  TextChar,
+  TextAny,
+  RawChar,
+  RawAny,
+  Comment,
+}
+
+const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 12;
+
+/** Takes the code points after the current one while they are of the run's kind. */
+function take(tok: P5Tokenizer, kind: Run): void {
   const pre = tok.preprocessor;
-  /** Takes the code points after the current one while `more` holds for them. */
-  const take = (more: (c: number) => boolean): void => {
-    const html = pre.html;
-    let j = pre.pos + 1;
-    const n = html.length;
-    let line = pre.line;
-    let lineStart = pre.lineStartPos;
-    let eol = pre.isEol;
-    while (j < n) {
-      const c = html.charCodeAt(j);
-      if (c === 13 || c === 0 || (c >= 0xd800 && c <= 0xdfff) || !more(c)) break;
-      if (eol) {
-        line++;
-        lineStart = j;
-        eol = false;
-      }
-      if (c === 10) eol = true;
-      j++;
+  const html = pre.html;
+  const n = html.length;
+  let j = pre.pos + 1;
+  let line = pre.line;
+  let lineStart = pre.lineStartPos;
+  let eol = pre.isEol;
+  for (; j < n; j++) {
+    const c = html.charCodeAt(j);
+    if (c === 13 || c === 0 || (c >= 0xd800 && c <= 0xdfff)) break;
+    let ok: boolean;
+    switch (kind) {
+      case Run.Space:
+        ok = isSpace(c);
+        break;
+      case Run.TextChar:
+        ok = c !== 60 && c !== 38 && !isSpace(c);
+        break;
+      case Run.TextAny:
+        ok = c !== 60 && c !== 38;
+        break;
+      case Run.RawChar:
+        ok = c !== 60 && !isSpace(c);
+        break;
+      case Run.RawAny:
+        ok = c !== 60;
+        break;
+      default:
+        ok = c !== 45 && c !== 60;
     }
-    const taken = j - 1 - pre.pos;
-    if (taken <= 0) return;
-    pre.pos = j - 1;
-    pre.line = line;
-    pre.lineStartPos = lineStart;
-    pre.isEol = eol;
-    tok.consumedAfterSnapshot += taken;
-    tok.runEnd = pre.pos + 1;
-  };
-  const space = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 12;
-  const textSpace = (c: number): boolean => space(c);
-  const textChar = (c: number): boolean => c !== 60 && c !== 38 && !space(c);
-  const textAny = (c: number): boolean => c !== 60 && c !== 38;
-  const rawSpace = (c: number): boolean => space(c);
-  const rawChar = (c: number): boolean => c !== 60 && !space(c);
-  const rawAny = (c: number): boolean => c !== 60;
-  /** Whether the tree builder now inserts whitespace and other characters alike (parser/index.js, onCharacter). */
-  const alike = (): boolean => {
-    if (tok.inForeignNode) return false;
-    const m = tok.handler.insertionMode;
-    return m === InsertionMode.IN_BODY || m === InsertionMode.IN_CELL || m === InsertionMode.IN_CAPTION || m === InsertionMode.IN_TEMPLATE || m === InsertionMode.IN_SELECT || m === InsertionMode.IN_SELECT_IN_TABLE;
-  };
-  const commentChar = (c: number): boolean => c !== 45 && c !== 60;
-  const plain = (cp: number): boolean => cp !== 13 && cp !== 0 && cp !== -1 && cp < 0xd800;
-  const data = tok._stateData;
-  const rawtext = tok._stateRawtext;
-  const comment = tok._stateComment;
-  tok._stateData = function (cp) {
-    data.call(this, cp);
-    if (cp !== 60 && cp !== 38 && plain(cp)) take(space(cp) ? textSpace : alike() ? textAny : textChar);
-  };
-  tok._stateRawtext = function (cp) {
-    rawtext.call(this, cp);
-    if (cp !== 60 && plain(cp)) take(space(cp) ? rawSpace : !tok.inForeignNode && tok.handler.insertionMode === InsertionMode.TEXT ? rawAny : rawChar);
-  };
-  tok._stateComment = function (cp) {
-    comment.call(this, cp);
-    if (cp !== 45 && cp !== 60 && plain(cp)) take(commentChar);
-  };
+    if (!ok) break;
+    if (eol) {
+      line++;
+      lineStart = j;
+      eol = false;
+    }
+    if (c === 10) eol = true;
+  }
+  const taken = j - 1 - pre.pos;
+  if (taken <= 0) return;
+  pre.pos = j - 1;
+  pre.line = line;
+  pre.lineStartPos = lineStart;
+  pre.isEol = eol;
+  tok.consumedAfterSnapshot += taken;
+  tok.runEnd = pre.pos + 1;
+}
+
+/** A code point that parse5 only appends to the token being built (no CR, NUL, surrogate or end of input). */
+const plain = (cp: number): boolean => cp !== 13 && cp !== 0 && cp !== -1 && cp < 0xd800;
+
+/** Whether the tree builder now inserts whitespace and other characters alike (parser/index.js, onCharacter). */
+function alike(tok: P5Tokenizer): boolean {
+  if (tok.inForeignNode) return false;
+  const m = tok.handler.insertionMode;
+  return m === InsertionMode.IN_BODY || m === InsertionMode.IN_CELL || m === InsertionMode.IN_CAPTION || m === InsertionMode.IN_TEMPLATE || m === InsertionMode.IN_SELECT || m === InsertionMode.IN_SELECT_IN_TABLE;
+}
+
+let states: Pick<P5Tokenizer, '_stateData' | '_stateRawtext' | '_stateComment'> | undefined;
+
+/** Gives the tokenizer the fast path (the same three functions for every tokenizer, made once). */
+function fastRuns(tok: P5Tokenizer): void {
+  if (!states) {
+    const proto = Object.getPrototypeOf(tok) as P5Tokenizer;
+    const data = proto._stateData;
+    const rawtext = proto._stateRawtext;
+    const comment = proto._stateComment;
+    states = {
+      _stateData(this: P5Tokenizer, cp: number) {
+        data.call(this, cp);
+        if (cp !== 60 && cp !== 38 && plain(cp)) take(this, isSpace(cp) ? Run.Space : alike(this) ? Run.TextAny : Run.TextChar);
+      },
+      _stateRawtext(this: P5Tokenizer, cp: number) {
+        rawtext.call(this, cp);
+        if (cp !== 60 && plain(cp)) take(this, isSpace(cp) ? Run.Space : !this.inForeignNode && this.handler.insertionMode === InsertionMode.TEXT ? Run.RawAny : Run.RawChar);
+      },
+      _stateComment(this: P5Tokenizer, cp: number) {
+        comment.call(this, cp);
+        if (cp !== 45 && cp !== 60 && plain(cp)) take(this, Run.Comment);
+      },
+    };
+  }
+  tok._stateData = states._stateData;
+  tok._stateRawtext = states._stateRawtext;
+  tok._stateComment = states._stateComment;
 }
 
 /** parse5's document of `html`, with source locations. */
