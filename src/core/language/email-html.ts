@@ -199,8 +199,12 @@ let states: Pick<P5Tokenizer, '_stateData' | '_stateRawtext' | '_stateComment'> 
 
 /** Gives the tokenizer the fast path (the same three functions for every tokenizer, made once). */
 function fastRuns(tok: P5Tokenizer): void {
+  // Another parse5 (its internals changed) reads the usual way.
+  const pre = tok.preprocessor as Partial<P5Tokenizer['preprocessor']> | undefined;
+  if (typeof tok.runEnd !== 'number' || typeof pre?.pos !== 'number' || typeof pre.line !== 'number' || typeof pre.lineStartPos !== 'number' || typeof pre.isEol !== 'boolean' || typeof tok.handler?.insertionMode !== 'number') return;
   if (!states) {
     const proto = Object.getPrototypeOf(tok) as P5Tokenizer;
+    if (typeof proto._stateData !== 'function' || typeof proto._stateRawtext !== 'function' || typeof proto._stateComment !== 'function') return;
     const data = proto._stateData;
     const rawtext = proto._stateRawtext;
     const comment = proto._stateComment;
