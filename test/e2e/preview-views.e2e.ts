@@ -74,11 +74,11 @@ describe('e2e: the preview views (plain text, dark mode, final HTML)', function 
     assert.match(await textOf('#dark-note'), /prefers-color-scheme: dark styles applied/);
     await w.screenshot('dark');
     // Open the next email in the editor's group (the preview's group is the active one after a click in it).
-    await w.page.keyboard.press('Control+1');
+    await w.focusFirstEditorGroup();
     await w.openFile('plain.html');
     await until('the note on an email without dark styles', async () => /declares no dark styles/.test(await textOf('#dark-note')));
     await w.screenshot('dark-none');
-    await w.page.keyboard.press('Control+1');
+    await w.focusFirstEditorGroup();
     await w.openFile('offer.html');
     await until('the offer in dark mode again', async () => (await color()) === 'rgb(255, 204, 0)');
   });

@@ -328,8 +328,7 @@ export class Workbench {
       await this.page.keyboard.press('Escape');
       await widget.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
     }
-    await this.page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible' });
+    await this.openQuickInput('F1');
     await input.fill(`>${title}`);
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     const exact = rows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) }).first();
@@ -342,6 +341,52 @@ export class Workbench {
     }
     await exact.click();
     if (!opts.opensInput) await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /**
+   * Presses `key` to open a quick input (the palette, Quick Open) and returns its input once visible. A key pressed
+   * while the focus is inside a webview (the preview after a click in it, or just after Ctrl+1 moved it out) reaches
+   * the workbench only through the webview's forwarding, which can drop it while the focus moves: the key is pressed
+   * again, at most twice more, only while no quick input is shown (a second press would close it again).
+   */
+  async openQuickInput(key: string): Promise<Locator> {
+    const input = this.page.locator('.quick-input-widget input.input').first();
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press(key);
+      try {
+        await input.waitFor({ state: 'visible', timeout: attempt < 3 ? 4000 : DEFAULT_TIMEOUT });
+        return input;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+        // Take the focus out of any webview before trying again, so the key reaches the workbench itself.
+        if (!(await input.isVisible())) await this.blurWebview();
+      }
+    }
+  }
+
+  /** Moves the focus out of a webview frame (to the workbench's document), if one holds it. */
+  async blurWebview(): Promise<void> {
+    await this.page.evaluate(() => {
+      const a = document.activeElement;
+      if (a instanceof HTMLIFrameElement) a.blur();
+    });
+  }
+
+  /**
+   * Focuses the first editor group (Ctrl+1), the editor's group beside a preview, and waits until it is the active
+   * one; the key is pressed again from the workbench's focus if a webview swallowed it.
+   */
+  async focusFirstEditorGroup(): Promise<void> {
+    const first = this.page.locator('.editor-group-container').first();
+    const isActive = async () => ((await first.getAttribute('class')) ?? '').split(/\s+/).includes('active');
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Control+1');
+      const deadline = Date.now() + 3000;
+      while (!(await isActive()) && Date.now() < deadline) await env.delay(100);
+      if (await isActive()) return;
+      if (attempt >= 3) throw new Error('Ctrl+1 did not make the first editor group the active one');
+      await this.blurWebview();
+    }
   }
 
   /** Messages of the notification toasts shown now. */
@@ -371,9 +416,7 @@ export class Workbench {
   /** Opens a file of the workspace folder by relative path (Quick Open) and waits for its tab. */
   async openFile(relPath: string): Promise<void> {
     const name = path.basename(relPath);
-    await this.page.keyboard.press('Control+P');
-    const input = this.page.locator('.quick-input-widget input.input').first();
-    await input.waitFor({ state: 'visible' });
+    const input = await this.openQuickInput('Control+P');
     await input.fill(relPath);
     const row = this.page
       .locator('.quick-input-widget .quick-input-list .monaco-list-row')
