@@ -114,6 +114,17 @@ const targets = [
     target: 'node20',
   },
   {
+    // The language and email checks of the editor run in a worker thread too (src/check-worker), with the email
+    // checks' bundle required from dist/ as the extension host would.
+    ...common,
+    entryPoints: ['src/check-worker/worker.ts'],
+    outfile: 'dist/check-worker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    plugins: [...common.plugins, lazyChecks],
+  },
+  {
     ...common,
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',

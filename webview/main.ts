@@ -196,6 +196,11 @@ function formatBytes(n: number): string {
   return n < 1024 ? `${n} B` : `${(n / 1024).toFixed(n < 10240 ? 1 : 0)} KB`;
 }
 
+function showSupport(s: PreviewContent['support']): void {
+  support.textContent = s?.text ?? '';
+  support.title = s?.detail ?? '';
+}
+
 function show(content: PreviewContent): void {
   if (content.version <= version) return;
   version = content.version;
@@ -208,8 +213,10 @@ function show(content: PreviewContent): void {
   size.textContent = formatBytes(content.bytes);
   size.classList.toggle('over', content.bytes > 102 * 1024);
   if (content.bytes > 102 * 1024) size.title = 'Over 102 KB: Gmail clips this message';
-  support.textContent = content.support?.text ?? '';
-  support.title = content.support?.detail ?? '';
+  // A score arrives with the content when it is known for this text; otherwise its own message follows, and until
+  // then the toolbar keeps the score of the same document (a different document shows none meanwhile).
+  if (content.support) showSupport(content.support);
+  else if (content.title !== last?.title) showSupport(undefined);
   const key = JSON.stringify(content.profiles);
   if (key !== shownProfiles) {
     shownProfiles = key;
@@ -262,6 +269,10 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   switch (m.type) {
     case 'content':
       show(m.content);
+      break;
+    case 'support':
+      // The host sends it only while the text it scored is still the one shown.
+      showSupport(m.support);
       break;
     case 'rendering':
       busy.hidden = false;

@@ -6,6 +6,7 @@ import { registerCommand } from './commands/boundary';
 import { registerLibraryCommands } from './commands/library';
 import { DOCUMENT_SCHEME, ItemFileSystem, REMOTE_SCHEME } from './documents/itemDocuments';
 import { registerDocumentCommands } from './commands/documents';
+import { CheckClient } from '../check-worker/client';
 import { FieldCatalog } from '../core/fields/catalog';
 import { ExtensionFieldSource, globalStorageFiles } from './fields/fieldSource';
 import { registerLanguageFeatures } from './language';
@@ -63,9 +64,12 @@ export function activate(context: vscode.ExtensionContext): OngageStudioApi {
 
   const fields = new ExtensionFieldSource(new FieldCatalog(globalStorageFiles(context.globalStorageUri)), connections, pool, documents, log, context.globalState);
   context.subscriptions.push(fields);
-  registerLanguageFeatures(context, { log, fields });
+  // The checks run in a worker thread, started by the first document checked.
+  const checker = new CheckClient({ script: vscode.Uri.joinPath(context.extensionUri, 'dist', 'check-worker.js').fsPath });
+  context.subscriptions.push(checker);
+  registerLanguageFeatures(context, { log, fields, checker });
 
-  const preview = new PreviewManager({ context, log, fields, documents, connections });
+  const preview = new PreviewManager({ context, log, fields, documents, connections, checker });
   context.subscriptions.push(
     preview,
     vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {

@@ -1,13 +1,11 @@
 /**
- * Messages between the extension host and the render worker (a Node worker thread that holds the renderer and
- * juice, so rendering never blocks the extension host and the large inliner loads only when a preview opens).
+ * What the extension host sends the render worker (a Node worker thread that holds the renderer and juice, so
+ * rendering never blocks the extension host and the large inliner loads only when a preview opens). The worker
+ * answers with the RenderResult (src/workers/latest.ts carries both).
  */
-import type { RenderInput, RenderOptions, RenderResult } from '../core/render/types';
+import type { RenderInput, RenderOptions } from '../core/render/types';
 
-export interface RenderRequest {
-  id: number;
+export interface RenderPayload {
   input: RenderInput;
   options: RenderOptions;
 }
-
-export type RenderReply = { id: number; result: RenderResult; ms: number } | { id: number; error: string };

@@ -23,6 +23,12 @@ export interface PreviewNote {
   fix?: string;
 }
 
+/** A client-support score as the toolbar shows it. */
+export interface PreviewSupport {
+  text: string;
+  detail: string;
+}
+
 /** Everything the webview shows for one rendering of a document. */
 export interface PreviewContent {
   /** The document's file name, shown in the toolbar. */
@@ -40,8 +46,12 @@ export interface PreviewContent {
   notes: PreviewNote[];
   /** Size of the rendered HTML in bytes (Gmail clips messages over 102 KB). */
   bytes: number;
-  /** The client-support score of the email, as a short status text and the features that cost most. */
-  support?: { text: string; detail: string };
+  /**
+   * The client-support score of the email, as a short status text and the features that cost most, when known for
+   * this text. It is computed in the check worker after the rendering, and sent with a `support` message then;
+   * while it is on its way the toolbar keeps the last score of the same document.
+   */
+  support?: PreviewSupport;
   /** Increases with every rendering, so the webview can tell updates apart in tests and drop stale ones. */
   version: number;
   /**
@@ -54,6 +64,8 @@ export interface PreviewContent {
 /** Extension host → webview. */
 export type ToWebview =
   | { type: 'content'; content: PreviewContent }
+  /** The client-support score of the text last rendered (sent only while that text is the one shown). */
+  | { type: 'support'; support?: PreviewSupport }
   | { type: 'rendering' }
   | { type: 'failed'; title: string; message: string }
   | { type: 'idle'; message: string };

@@ -1,7 +1,8 @@
 /**
  * The thin VS Code layer over src/core/language: completion, hover, diagnostics with quick fixes, folding and
- * document symbols for Ongage templates. Every provider reads one parse per document version (cached), and
- * diagnostics are debounced, so nothing heavier than a parse runs per keystroke and nothing touches the network.
+ * document symbols for Ongage templates. Every provider reads one parse per document version (cached); diagnostics
+ * are debounced and computed in the check worker, for the latest text only, so nothing heavier than a parse runs on
+ * the extension host per keystroke and nothing touches the network.
  */
 import * as vscode from 'vscode';
 import type { DocumentKind, Fix } from '../../core/language/ast';
@@ -11,13 +12,16 @@ import { mergeLintConfig, parseLintConfig, type LintConfig } from '../../core/la
 import { loadLintConfig } from '../../core/language/config-loader';
 import type { FieldSource } from '../../core/language/fields';
 import { hover } from '../../core/language/hover';
-import { lint, type Diagnostic } from '../../core/language/lint';
+import type { Diagnostic } from '../../core/language/lint';
+import type { CheckClient } from '../../check-worker/client';
 import { parse, type ParseResult } from '../../core/language/parser';
 import { documentSymbols, foldingRanges, type SymbolNode } from '../../core/language/structure';
 
 export interface LanguageDeps {
   log: vscode.LogOutputChannel;
   fields: FieldSource;
+  /** Runs the checks off the extension host's thread (dist/check-worker.js). */
+  checker: CheckClient;
 }
 
 /** Library documents use this scheme; every document in it gets the language features. */
@@ -125,7 +129,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
     return mergeLintConfig(settings.config, file);
   };
 
-  const lintNow = (doc: vscode.TextDocument): void => {
+  const lintNow = async (doc: vscode.TextDocument): Promise<void> => {
     const key = doc.uri.toString();
     if (!settings.enabled || !wantsLint(doc)) {
       collection.delete(doc.uri);
@@ -133,18 +137,21 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
       return;
     }
     try {
-      const started = Date.now();
-      const uri = doc.uri.toString();
-      const diagnostics = lint(doc.getText(), {
+      const version = doc.version;
+      const text = doc.getText();
+      const answer = await deps.checker.lint(key, text, {
         kind: documentKind(doc),
-        fields: fields.fields(uri),
-        dynamicFields: fields.dynamicFields?.(uri),
-        unsubscribeDefaultLink: fields.unsubscribeDefaultLink?.(uri),
-        composedTemplates: fields.composedTemplates?.(uri),
+        fields: fields.fields(key),
+        dynamicFields: fields.dynamicFields?.(key),
+        unsubscribeDefaultLink: fields.unsubscribeDefaultLink?.(key),
+        composedTemplates: fields.composedTemplates?.(key),
         config: configFor(doc),
-        parsed: cache.get(doc),
       });
-      lastLint.set(key, { version: doc.version, diagnostics });
+      // Overtaken by a newer check of the document, changed since (its change checks it again), or closed.
+      if (!answer || doc.isClosed || doc.version !== version) return;
+      if (!settings.enabled || !wantsLint(doc)) return;
+      const { diagnostics, ms } = answer;
+      lastLint.set(key, { version, diagnostics });
       collection.set(
         doc.uri,
         diagnostics.map((d) => {
@@ -154,8 +161,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
           return v;
         }),
       );
-      const ms = Date.now() - started;
-      if (ms > 50) log.debug(`lint ${doc.uri.path}: ${ms} ms for ${doc.getText().length} characters`);
+      if (ms > 50) log.debug(`lint ${doc.uri.path}: ${Math.round(ms)} ms in the check worker for ${text.length} characters`);
     } catch (e) {
       log.error(`Checking ${doc.uri.toString(true)} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -168,7 +174,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
       key,
       setTimeout(() => {
         timers.delete(key);
-        lintNow(doc);
+        void lintNow(doc);
       }, delay),
     );
   };

@@ -7,13 +7,16 @@ import { overlaySample, parseSamplesText, SAMPLES_PATH, samplesTemplate } from '
 import type { SampleProfile } from '../../core/language/fields';
 import { sampleProfile } from '../../core/fields/catalog';
 import { titleOf } from '../../core/render/title';
-import { supportScoreOf } from '../../core/language/lint';
+import type { CheckClient } from '../../check-worker/client';
 import { parseFromWebview, type FromWebview, type PreviewContent, type PreviewNote, type PreviewView, type ToWebview } from '../../shared/messages';
 import { PART_SUFFIX } from '../../core/library/parts';
 import { setWalkthroughContext } from '../send/walkthrough';
 import type { ConnectionManager } from '../accounts/connectionManager';
 import { DOCUMENT_SCHEME, itemUri, parseItemUri, type ItemFileSystem } from '../documents/itemDocuments';
 import type { ExtensionFieldSource } from '../fields/fieldSource';
+
+/** The client-support score is computed this long after the last rendering (a pause in typing). */
+const SUPPORT_PAUSE_MS = 300;
 
 export const PREVIEW_VIEW_TYPE = 'ongage.preview';
 
@@ -23,6 +26,8 @@ export interface PreviewDeps {
   fields: ExtensionFieldSource;
   documents: ItemFileSystem;
   connections: ConnectionManager;
+  /** Scores the email's client support off the extension host's thread. */
+  checker: CheckClient;
 }
 
 /**
@@ -116,7 +121,7 @@ export class PreviewManager implements vscode.Disposable {
       }),
       deps.fields.onDidChange(() => this.schedule()),
       w.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('ongage.preview')) this.schedule();
+        if (e.affectsConfiguration('ongage.preview') || e.affectsConfiguration('ongage.checks')) this.schedule();
       }),
       deps.connections.onDidChange(() => this.schedule()),
     );
@@ -573,7 +578,7 @@ export class PreviewManager implements vscode.Disposable {
         composed,
         notes,
         bytes: Buffer.byteLength(result.html, 'utf8'),
-        support: this.support(text),
+        support: this.knownSupport(text),
         version,
         text: !textPart ? undefined : 'missing' in textPart ? { missing: textPart.missing } : { body: result.text ?? textPart.text, source: textPart.source },
       };
@@ -583,6 +588,7 @@ export class PreviewManager implements vscode.Disposable {
       this.shownProfile = chosen;
       this.deps.log.debug(`Preview of ${content.title} rendered in ${Math.round(ms)} ms (${content.bytes} bytes, ${notes.length} notes)`);
       this.post({ type: 'content', content });
+      if (!content.support) this.scoreSupport(uri, text);
     } catch (e) {
       this.deps.log.error(`Preview of ${this.title(doc)} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       this.post({ type: 'failed', title: `Could not render ${this.title(doc)}`, message: `${e instanceof Error ? e.message : String(e)}. The Ongage log (Ongage: Show Log) has the details.` });
@@ -590,15 +596,35 @@ export class PreviewManager implements vscode.Disposable {
   }
 
   private lastSupport?: { text: string; clients: string; support: PreviewContent['support'] };
+  private supportTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** The email's client-support score for the toolbar (computed again only when the text or the clients change). */
-  private support(text: string): PreviewContent['support'] {
-    const clients = vscode.workspace.getConfiguration('ongage.checks').get<string[]>('clients') ?? [];
-    const key = clients.join(',');
-    if (this.lastSupport?.text === text && this.lastSupport.clients === key) return this.lastSupport.support;
+  /** The target clients of the client-support score (the defaults when none are set). */
+  private supportClients(): string[] {
+    return vscode.workspace.getConfiguration('ongage.checks').get<string[]>('clients') ?? [];
+  }
+
+  /** The score already known for this text and these clients (the toolbar shows it with the rendering). */
+  private knownSupport(text: string): PreviewContent['support'] {
+    const s = this.lastSupport;
+    return s && s.text === text && s.clients === this.supportClients().join(',') ? s.support : undefined;
+  }
+
+  /**
+   * Scores the email's client support in the check worker once typing pauses (the score rarely changes with a
+   * keystroke, and it never delays the rendering), then sends it to the toolbar if that text is still shown.
+   */
+  private scoreSupport(uri: string, text: string): void {
+    clearTimeout(this.supportTimer);
+    if (this.knownSupport(text)) return;
+    this.supportTimer = setTimeout(() => void this.scoreNow(uri, text), SUPPORT_PAUSE_MS);
+  }
+
+  private async scoreNow(uri: string, text: string): Promise<void> {
+    const clients = this.supportClients();
     let support: PreviewContent['support'];
     try {
-      const s = supportScoreOf(text, clients.length ? clients : undefined);
+      const s = await this.deps.checker.support(uri, text, clients.length ? clients : undefined);
+      if (!s) return;
       support = {
         text: `Client support ${s.score}%`,
         detail: `${s.fullSupport} of ${s.clients} target client versions get every feature in full${s.costliest.length ? `; costs most: ${s.costliest.map((c) => `${c.title} (${c.clients})`).join(', ')}` : ''}`,
@@ -606,8 +632,8 @@ export class PreviewManager implements vscode.Disposable {
     } catch (e) {
       this.deps.log.warn(`Client-support score failed: ${e instanceof Error ? e.message : String(e)}`);
     }
-    this.lastSupport = { text, clients: key, support };
-    return support;
+    this.lastSupport = { text, clients: clients.join(','), support };
+    if (this.panel && this.notesText === text && this.document?.uri.toString() === uri) this.post({ type: 'support', support });
   }
 
   private html(webview: vscode.Webview): string {
@@ -643,6 +669,7 @@ export class PreviewManager implements vscode.Disposable {
 
   dispose(): void {
     this.dirty = false;
+    clearTimeout(this.supportTimer);
     this.renderer.dispose();
     this.panel?.dispose();
     for (const d of this.disposables) d.dispose();
