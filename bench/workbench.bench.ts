@@ -2,8 +2,11 @@
  * `npm run bench -- workbench` (not part of a plain `npm run bench`: it needs the e2e harness and a few minutes; run
  * `node test/e2e/setup.js` first, and on a shared machine under the e2e lock). It drives the real extension in the
  * real workbench, as the journeys do (test/e2e/harness), on the corpus's 100 KB newsletter and its 20 KB email:
- * - workbench_first_preview_100kb_ms: Ctrl+K V in the editor → the email's text shown in the preview frame (the
- *   render worker was warmed when the editor became active, as it is for users);
+ * - workbench_first_preview_100kb_ms: Ctrl+K V in the editor → the email's text shown in the preview frame, in a
+ *   new session (the window reloaded) of a browser that has shown a webview before; the render worker was warmed
+ *   when the editor became active, as it is for users;
+ * - workbench_first_preview_100kb_new_browser_ms: the same in a brand-new browser profile, where the workbench's
+ *   webview host installs its service worker before any webview shows (once per browser profile);
  * - workbench_keystroke_visible_{100kb,20kb}_{median,p95}_ms: one character typed into body text → that text in
  *   the preview frame's DOM (polled from the driver every few ms; each keystroke waits for the one before to show);
  * - workbench_event_loop_delay_{p50,p99,max}_ms: the extension host's event-loop delay during a 10-second burst
@@ -95,16 +98,29 @@ export default async function (report: Report): Promise<void> {
     };
 
     // The 100 KB newsletter: open it, let the warm-up run as for a user, then Ctrl+K V.
-    await wb.openFile('big.html');
-    await page.locator('.editor-group-container .monaco-editor').first().click();
-    await delay(4000);
     // Words of body text before the typing point (plain letters: no entity the DOM would decode).
     const firstText = /[A-Za-z][A-Za-z ]{10,}/.exec(big.slice(typingPoint(big) - 60, typingPoint(big)))?.[0] ?? 'Brief';
-    let t0 = performance.now();
-    await page.keyboard.press('Control+K');
-    await page.keyboard.press('v');
-    await until('the first preview', () => shows(firstText));
-    report('workbench_first_preview_100kb_ms', performance.now() - t0, 'ms');
+    const firstPreview = async (): Promise<number> => {
+      await wb.openFile('big.html');
+      await page.locator('.editor-group-container .monaco-editor').first().click();
+      await delay(4000);
+      const started = performance.now();
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('v');
+      await until('the first preview', () => shows(firstText));
+      return performance.now() - started;
+    };
+    // In this brand-new browser profile the workbench's webview host first installs its service worker (once per
+    // browser profile, whatever the webview), which no extension can shorten.
+    report('workbench_first_preview_100kb_new_browser_ms', await firstPreview(), 'ms');
+    // What users get every day: a new session (the window reloaded: a new extension host, a cold render worker
+    // warmed by the editor) in a browser that has shown a webview before.
+    await wb.runCommand('View: Close All Editors');
+    await delay(500);
+    await page.reload();
+    await page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: 60000 });
+    await delay(3000);
+    report('workbench_first_preview_100kb_ms', await firstPreview(), 'ms');
     await wb.screenshot('first-preview');
     // The preview opened beside without taking focus; type into the editor.
     await page.locator('.editor-group-container .monaco-editor').first().click();
@@ -117,7 +133,7 @@ export default async function (report: Report): Promise<void> {
     // A 10-second burst of typing, 10 characters a second, not waiting for the preview.
     await delay(2500);
     const before = wb.extensionLog().split('Preview event-loop delay while typing').length;
-    t0 = performance.now();
+    const t0 = performance.now();
     let n = 0;
     while (performance.now() - t0 < 10_000) {
       await page.keyboard.type('burst '[n++ % 6]);

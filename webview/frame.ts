@@ -6,6 +6,36 @@
  * scroll position is restored once it has loaded.
  */
 import morphdom from 'morphdom';
+import { diffText } from '../src/shared/patch';
+
+/** Elements whose content is not text nodes of the body as written (or not shown). */
+const RAW_CONTAINER = /^<(?:!|\/?(?:script|style|title|textarea|pre|template|noscript|xmp|iframe|noembed|noframes|plaintext)\b)/i;
+
+/**
+ * When `after` differs from `before` only inside one run of text between two tags (typing in text), the run's raw
+ * text before and after; undefined for any other change. The run must be non-blank on both sides, appear once in
+ * `before`, and not follow a comment, a doctype or a raw-text element's tag, so the one text node holding it can be
+ * found by its text.
+ */
+export function textRunEdit(before: string, after: string): { from: string; to: string } | undefined {
+  const d = diffText(before, after);
+  if (d.start === d.end && !d.text) return undefined;
+  const changed = before.slice(d.start, d.end) + d.text;
+  if (/[<>]/.test(changed)) return undefined;
+  const open = before.lastIndexOf('>', d.start - 1);
+  if (open < 0 || before.lastIndexOf('<', d.start - 1) > open) return undefined;
+  const close = before.indexOf('<', d.end);
+  if (close < 0) return undefined;
+  const gt = before.indexOf('>', d.end);
+  if (gt >= 0 && gt < close) return undefined;
+  const tag = before.slice(before.lastIndexOf('<', open), open + 1);
+  if (RAW_CONTAINER.test(tag)) return undefined;
+  const from = before.slice(open + 1, close);
+  const to = after.slice(open + 1, close + after.length - before.length);
+  if (!from.trim() || !to.trim()) return undefined;
+  if (before.indexOf(from) !== open + 1 || before.indexOf(from, open + 2) >= 0) return undefined;
+  return { from, to };
+}
 
 /**
  * What decides whether a rendering can be morphed into the frame: everything before `<body` (doctype, `<html>`
@@ -19,7 +49,8 @@ export function frameKey(html: string): string {
   return `${head}\u0000${styles.join('\u0000')}`;
 }
 
-export type FrameUpdate = 'swap' | 'morph';
+/** How a rendering reached the frame: a new document, a morph, or one text node's text set (typing in text). */
+export type FrameUpdate = 'swap' | 'morph' | 'text';
 
 export class EmailFrame {
   private key: string | undefined;
@@ -27,13 +58,16 @@ export class EmailFrame {
   private loaded = false;
   /** A rendering that came while a swap was loading: applied when it has. */
   private pending: string | undefined;
+  /** The HTML the frame's document holds now. */
+  private html: string | undefined;
   private swaps = 0;
   private morphs = 0;
+  private texts = 0;
 
   constructor(
     private readonly frame: HTMLIFrameElement,
     private readonly onLoad: (doc: Document) => void,
-    private readonly onUpdate: (how: FrameUpdate, counts: { swaps: number; morphs: number }) => void = () => undefined,
+    private readonly onUpdate: (how: FrameUpdate, counts: { swaps: number; morphs: number; texts: number }) => void = () => undefined,
   ) {}
 
   show(html: string): void {
@@ -41,14 +75,49 @@ export class EmailFrame {
       this.pending = html;
       return;
     }
+    if (html === this.html && this.loaded) return;
     const key = frameKey(html);
     const doc = this.frame.contentDocument;
-    if (key === this.key && doc?.body && this.morph(doc, html)) {
-      this.morphs++;
-      this.onUpdate('morph', { swaps: this.swaps, morphs: this.morphs });
-      return;
+    const previous = this.html;
+    this.html = html;
+    if (key === this.key && doc?.body) {
+      if (previous !== undefined && this.setText(doc, previous, html)) {
+        this.texts++;
+        this.onUpdate('text', this.counts());
+        return;
+      }
+      if (this.morph(doc, html)) {
+        this.morphs++;
+        this.onUpdate('morph', this.counts());
+        return;
+      }
     }
     this.swap(html, key);
+  }
+
+  private counts(): { swaps: number; morphs: number; texts: number } {
+    return { swaps: this.swaps, morphs: this.morphs, texts: this.texts };
+  }
+
+  /**
+   * Typing in text: sets the text of the one text node that holds the edited run, without parsing the document
+   * (a 100 KB email's parse and morph take tens of milliseconds on the workbench's own thread). False when the
+   * change is anything else, or the run's text is not in exactly one text node.
+   */
+  private setText(doc: Document, before: string, after: string): boolean {
+    const edit = textRunEdit(before, after);
+    if (!edit) return false;
+    const from = decodeText(edit.from);
+    const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
+    let hit: Text | undefined;
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if ((n as Text).data !== from) continue;
+      if (hit) return false;
+      hit = n as Text;
+    }
+    if (!hit) return false;
+    hit.data = decodeText(edit.to);
+    return true;
   }
 
   private morph(doc: Document, html: string): boolean {
@@ -84,6 +153,14 @@ export class EmailFrame {
     );
     this.frame.srcdoc = html;
     this.swaps++;
-    this.onUpdate('swap', { swaps: this.swaps, morphs: this.morphs });
+    this.onUpdate('swap', this.counts());
   }
+}
+
+/** Text as the HTML parser reads it in body text (character references decoded). */
+function decodeText(raw: string): string {
+  if (!raw.includes('&')) return raw;
+  const t = document.createElement('textarea');
+  t.innerHTML = raw;
+  return t.value;
 }

@@ -15,6 +15,7 @@ import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import './preview.css';
 import { EmailFrame } from './frame';
 import { darkHtml, declaresDarkStyles } from './views';
+import { applyPatch } from '../src/shared/patch';
 import type { FromWebview, PreviewContent, PreviewView, PreviewWidth, ToWebview, WebviewState } from '../src/shared/messages';
 
 interface VsCodeApi {
@@ -245,6 +246,7 @@ const emailFrame = new EmailFrame(
     stage.dataset.update = how;
     stage.dataset.swaps = String(counts.swaps);
     stage.dataset.morphs = String(counts.morphs);
+    stage.dataset.texts = String(counts.texts);
   },
 );
 
@@ -270,6 +272,15 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
     case 'content':
       show(m.content);
       break;
+    case 'patch': {
+      // A patch applies to the rendering it was made from; anything else (a reload in between) asks for a full one.
+      if (!last || last.version !== m.patch.base) {
+        post({ type: 'resync' });
+        break;
+      }
+      show({ ...m.content, html: applyPatch(last.html, m.patch) });
+      break;
+    }
     case 'support':
       // The host sends it only while the text it scored is still the one shown.
       showSupport(m.support);

@@ -2,6 +2,7 @@
  * The messages between the preview webview and the extension host: one typed union each way, imported by both
  * sides (webview/main.ts and src/extension/preview/). Plain data only: everything crosses postMessage.
  */
+import type { HtmlPatch } from './patch';
 
 export type PreviewWidth = 'desktop' | 'mobile';
 
@@ -64,6 +65,11 @@ export interface PreviewContent {
 /** Extension host → webview. */
 export type ToWebview =
   | { type: 'content'; content: PreviewContent }
+  /**
+   * A rendering given as the change to the HTML of rendering `patch.base` (the one before it, which the webview
+   * holds); a webview that holds another answers `resync` and gets the next rendering in full.
+   */
+  | { type: 'patch'; content: Omit<PreviewContent, 'html'>; patch: HtmlPatch }
   /** The client-support score of the text last rendered (sent only while that text is the one shown). */
   | { type: 'support'; support?: PreviewSupport }
   | { type: 'rendering' }
@@ -73,6 +79,8 @@ export type ToWebview =
 /** Webview → extension host. */
 export type FromWebview =
   | { type: 'ready' }
+  /** A patch came for a rendering the webview does not hold: send the next one in full. */
+  | { type: 'resync' }
   | { type: 'selectProfile'; index: number }
   | { type: 'openLink'; href: string }
   | { type: 'revealNote'; index: number }
@@ -97,6 +105,7 @@ export function parseFromWebview(m: unknown): FromWebview | undefined {
   const o = m as Record<string, unknown>;
   switch (o.type) {
     case 'ready':
+    case 'resync':
     case 'editSamples':
     case 'sendTest':
     case 'copyHtml':

@@ -35,7 +35,12 @@ export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
   { scheme: ONGAGE_SCHEME },
 ];
 
+/**
+ * Diagnostics wait for a pause in typing: 150 ms, or four times what the document's last check took, up to 600 ms
+ * (a 100 KB email's checks take tens of milliseconds of a core, which typing and the preview need more).
+ */
 const DEBOUNCE_MS = 150;
+const MAX_DEBOUNCE_MS = 600;
 
 /** How a document is checked: a subject line, an HTML body, or a plain-text body. */
 export function documentKind(doc: vscode.TextDocument): DocumentKind {
@@ -119,6 +124,8 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
   const collection = vscode.languages.createDiagnosticCollection('ongage');
   const lastLint = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** How long each document's last check took in the worker (its next check waits for a pause that long). */
+  const costs = new Map<string, number>();
   let settings = settingsConfig();
   const fileConfigs = new Map<string, LintConfig>();
   context.subscriptions.push(collection);
@@ -151,6 +158,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
       if (!answer || doc.isClosed || doc.version !== version) return;
       if (!settings.enabled || !wantsLint(doc)) return;
       const { diagnostics, ms } = answer;
+      costs.set(key, ms);
       lastLint.set(key, { version, diagnostics });
       collection.set(
         doc.uri,
@@ -167,8 +175,9 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
     }
   };
 
-  const schedule = (doc: vscode.TextDocument, delay = DEBOUNCE_MS): void => {
+  const schedule = (doc: vscode.TextDocument, delay?: number): void => {
     const key = doc.uri.toString();
+    delay ??= Math.min(MAX_DEBOUNCE_MS, Math.max(DEBOUNCE_MS, 4 * (costs.get(key) ?? 0)));
     clearTimeout(timers.get(key));
     timers.set(
       key,
@@ -206,6 +215,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
       const key = d.uri.toString();
       clearTimeout(timers.get(key));
       timers.delete(key);
+      costs.delete(key);
       cache.delete(d.uri);
       lastLint.delete(key);
       collection.delete(d.uri);

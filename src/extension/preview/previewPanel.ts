@@ -8,6 +8,7 @@ import type { SampleProfile } from '../../core/language/fields';
 import { sampleProfile } from '../../core/fields/catalog';
 import { titleOf } from '../../core/render/title';
 import type { CheckClient } from '../../check-worker/client';
+import { diffText } from '../../shared/patch';
 import { parseFromWebview, type FromWebview, type PreviewContent, type PreviewNote, type PreviewView, type ToWebview } from '../../shared/messages';
 import { PART_SUFFIX } from '../../core/library/parts';
 import { setWalkthroughContext } from '../send/walkthrough';
@@ -202,8 +203,10 @@ export class PreviewManager implements vscode.Disposable {
         this.panel = undefined;
         this.document = undefined;
         this.dirty = false;
-        // The worker holds the renderer and juice: let it go until the next preview.
-        this.renderer.stop();
+        // The worker holds the renderer and juice: let it go until the next preview, unless an email is still
+        // in the editor (it stays warm for the preview opened again, as it was warmed before the first).
+        const active = vscode.window.activeTextEditor?.document;
+        if (!active || !isPreviewable(active)) this.renderer.stop();
       }
     });
   }
@@ -250,11 +253,38 @@ export class PreviewManager implements vscode.Disposable {
     void this.panel?.webview.postMessage(message);
   }
 
+  /** The rendering the webview holds (the base of the next patch); none after a (re)load of the webview. */
+  private posted: { version: number; html: string } | undefined;
+
+  /**
+   * Posts a rendering: as the change from the one the webview holds when that is small (typing changes a few
+   * characters of a 100 KB email), in full otherwise.
+   */
+  private postContent(content: PreviewContent): void {
+    const base = this.posted;
+    this.posted = { version: content.version, html: content.html };
+    if (base) {
+      const d = diffText(base.html, content.html);
+      if (d.text.length + 64 < content.html.length / 2) {
+        const { html: _html, ...rest } = content;
+        this.post({ type: 'patch', content: rest, patch: { base: base.version, ...d } });
+        return;
+      }
+    }
+    this.post({ type: 'content', content });
+  }
+
   private async receive(m: FromWebview): Promise<void> {
     try {
       switch (m.type) {
         case 'ready':
           this.ready = true;
+          this.posted = undefined;
+          this.schedule();
+          break;
+        case 'resync':
+          this.deps.log.debug('Preview: the webview asked for the next rendering in full');
+          this.posted = undefined;
           this.schedule();
           break;
         case 'selectProfile':
@@ -587,7 +617,7 @@ export class PreviewManager implements vscode.Disposable {
       this.notesText = text;
       this.shownProfile = chosen;
       this.deps.log.debug(`Preview of ${content.title} rendered in ${Math.round(ms)} ms (${content.bytes} bytes, ${notes.length} notes)`);
-      this.post({ type: 'content', content });
+      this.postContent(content);
       if (!content.support) this.scoreSupport(uri, text);
     } catch (e) {
       this.deps.log.error(`Preview of ${this.title(doc)} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

@@ -6,6 +6,7 @@ describe('webview → host messages are validated on receipt', () => {
   it('accepts every message the preview sends', () => {
     for (const m of [
       { type: 'ready' },
+      { type: 'resync' },
       { type: 'editSamples' },
       { type: 'sendTest' },
       { type: 'selectProfile', index: 2 },

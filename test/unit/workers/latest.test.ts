@@ -69,7 +69,7 @@ describe('the check worker (the editor\'s diagnostics and the preview\'s support
     const r = await client.lint('doc', email, options);
     assert.ok(r);
     assert.deepStrictEqual(r.diagnostics, lint(email, options));
-    const rules = r.diagnostics.map((d) => d.rule);
+    const rules: string[] = r.diagnostics.map((d) => d.rule);
     assert.ok(rules.includes('unknown-field'), rules.join());
     for (const rule of ['client-unsupported', 'img-alt', 'html-lang']) assert.ok(rules.includes(rule), `${rule} in ${rules.join()}`);
   });
