@@ -5,17 +5,10 @@
  */
 import type { Diagnostic } from '../core/language/lint';
 import type { SupportScore } from '../core/language/client-support';
-import { durationText, LatestWorker } from '../workers/latest';
+import { durationText, LatestWorker, type WorkerClientOptions } from '../workers/latest';
 import type { CheckPayload, CheckResult, WorkerLintOptions } from './protocol';
 
-export interface CheckClientOptions {
-  /** Path of the worker bundle (dist/check-worker.js). */
-  script: string;
-  /** A check taking longer is stopped and reported (default 15 s). */
-  timeoutMs?: number;
-  /** Node options for the worker (tests load TypeScript sources with `--require tsx/cjs`). */
-  execArgv?: string[];
-}
+export type CheckClientOptions = WorkerClientOptions;
 
 export class CheckClient {
   private readonly worker: LatestWorker<CheckPayload, CheckResult>;

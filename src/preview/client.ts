@@ -4,17 +4,10 @@
  * so a pathological email cannot wedge the preview (src/workers/latest.ts). Never imports `vscode`.
  */
 import type { RenderInput, RenderOptions, RenderResult } from '../core/render/types';
-import { durationText, LatestWorker } from '../workers/latest';
+import { durationText, LatestWorker, type WorkerClientOptions } from '../workers/latest';
 import type { RenderPayload } from './protocol';
 
-export interface RenderClientOptions {
-  /** Path of the worker bundle (dist/render-worker.js). */
-  script: string;
-  /** A render taking longer is stopped and reported (default 15 s). */
-  timeoutMs?: number;
-  /** Node options for the worker (tests load TypeScript sources with `--require tsx/cjs`). */
-  execArgv?: string[];
-}
+export type RenderClientOptions = WorkerClientOptions;
 
 export class RenderTimeoutError extends Error {}
 

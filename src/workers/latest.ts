@@ -10,17 +10,21 @@
  */
 import { Worker } from 'worker_threads';
 
-export interface LatestWorkerOptions {
-  /** Path of the worker bundle. */
+/** What a client of one of the workers is made with. */
+export interface WorkerClientOptions {
+  /** Path of the worker bundle (dist/render-worker.js, dist/check-worker.js). */
   script: string;
-  /** What the worker is called in errors ("the render worker stopped (exit code 3)"). */
-  name: string;
-  /** A request taking longer is stopped and rejected (default 15 s). */
+  /** A request taking longer is stopped and reported (default 15 s). */
   timeoutMs?: number;
-  /** The error a request stopped by the time limit is rejected with. */
-  timeoutError?: (timeoutMs: number) => Error;
   /** Node options for the worker (tests load TypeScript sources with `--require tsx/cjs`). */
   execArgv?: string[];
+}
+
+export interface LatestWorkerOptions extends WorkerClientOptions {
+  /** What the worker is called in errors ("the render worker stopped (exit code 3)"). */
+  name: string;
+  /** The error a request stopped by the time limit is rejected with. */
+  timeoutError?: (timeoutMs: number) => Error;
 }
 
 export type WorkerAnswer<R> = { id: number; result: R; ms: number } | { id: number; error: string };
