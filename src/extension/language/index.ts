@@ -36,10 +36,12 @@ export const DOCUMENT_SELECTOR: vscode.DocumentSelector = [
 ];
 
 /**
- * Diagnostics wait for a pause in typing: 150 ms, or four times what the document's last check took, up to 600 ms
- * (a 100 KB email's checks take tens of milliseconds of a core, which typing and the preview need more).
+ * Diagnostics wait for a pause in typing: 150 ms, or eight times what the document's last check took, up to 600 ms
+ * (a 100 KB email's checks take tens of milliseconds of a core, which typing and the preview need more: with a
+ * shorter pause they ran between two keystrokes of someone typing slowly, beside the preview's render).
  */
 const DEBOUNCE_MS = 150;
+const COST_FACTOR = 8;
 const MAX_DEBOUNCE_MS = 600;
 
 /** How a document is checked: a subject line, an HTML body, or a plain-text body. */
@@ -177,7 +179,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
 
   const schedule = (doc: vscode.TextDocument, delay?: number): void => {
     const key = doc.uri.toString();
-    delay ??= Math.min(MAX_DEBOUNCE_MS, Math.max(DEBOUNCE_MS, 4 * (costs.get(key) ?? 0)));
+    delay ??= Math.min(MAX_DEBOUNCE_MS, Math.max(DEBOUNCE_MS, COST_FACTOR * (costs.get(key) ?? 0)));
     clearTimeout(timers.get(key));
     timers.set(
       key,
