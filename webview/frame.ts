@@ -13,11 +13,11 @@ const RAW_CONTAINER = /^<(?:!|\/?(?:script|style|title|textarea|pre|template|nos
 
 /**
  * When `after` differs from `before` only inside one run of text between two tags (typing in text), the run's raw
- * text before and after; undefined for any other change. The run must be non-blank on both sides, appear once in
- * `before`, and not follow a comment, a doctype or a raw-text element's tag, so the one text node holding it can be
- * found by its text.
+ * text before and after, and which of the runs written exactly so it is (`occurrence` of `count`, in document
+ * order: a newsletter repeats its paragraphs); undefined for any other change. The run must be non-blank on both
+ * sides and not follow a comment, a doctype or a raw-text element's tag, so its text node can be found by its text.
  */
-export function textRunEdit(before: string, after: string): { from: string; to: string } | undefined {
+export function textRunEdit(before: string, after: string): { from: string; to: string; occurrence: number; count: number } | undefined {
   const d = diffText(before, after);
   if (d.start === d.end && !d.text) return undefined;
   const changed = before.slice(d.start, d.end) + d.text;
@@ -33,8 +33,15 @@ export function textRunEdit(before: string, after: string): { from: string; to: 
   const from = before.slice(open + 1, close);
   const to = after.slice(open + 1, close + after.length - before.length);
   if (!from.trim() || !to.trim()) return undefined;
-  if (before.indexOf(from) !== open + 1 || before.indexOf(from, open + 2) >= 0) return undefined;
-  return { from, to };
+  // Every run written exactly so (between a `>` and a `<`), and where the edited one is among them.
+  let count = 0;
+  let occurrence = -1;
+  for (let i = before.indexOf(from); i !== -1; i = before.indexOf(from, i + 1)) {
+    if (before.charCodeAt(i - 1) !== 62 || before.charCodeAt(i + from.length) !== 60) continue;
+    if (i === open + 1) occurrence = count;
+    count++;
+  }
+  return occurrence < 0 ? undefined : { from, to, occurrence, count };
 }
 
 /**
@@ -102,21 +109,19 @@ export class EmailFrame {
   /**
    * Typing in text: sets the text of the one text node that holds the edited run, without parsing the document
    * (a 100 KB email's parse and morph take tens of milliseconds on the workbench's own thread). False when the
-   * change is anything else, or the run's text is not in exactly one text node.
+   * change is anything else, or the body's text nodes of the run's text are not the runs written so.
    */
   private setText(doc: Document, before: string, after: string): boolean {
     const edit = textRunEdit(before, after);
     if (!edit) return false;
     const from = decodeText(edit.from);
     const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
-    let hit: Text | undefined;
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      if ((n as Text).data !== from) continue;
-      if (hit) return false;
-      hit = n as Text;
-    }
-    if (!hit) return false;
-    hit.data = decodeText(edit.to);
+    const hits: Text[] = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) if ((n as Text).data === from) hits.push(n as Text);
+    // The body's text nodes of that text are the runs written so, in the same order; anything else (one in the
+    // head, one made by character references) and the text node is not known for sure.
+    if (hits.length !== edit.count) return false;
+    hits[edit.occurrence].data = decodeText(edit.to);
     return true;
   }
 
