@@ -2,7 +2,7 @@
 // which clients ignore it with caniemail's page, an accessibility finding sits beside it, and the preview's toolbar
 // shows the email's client-support score.
 import * as assert from 'assert';
-import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
+import { useConnectedWorkbench, type Workbench } from './harness/workbench';
 import { until } from './harness/journey';
 
 const EMAIL = `<!DOCTYPE html>
@@ -16,19 +16,12 @@ const EMAIL = `<!DOCTYPE html>
 `;
 
 describe('e2e: client support and accessibility checks', function () {
-  const sandbox = useSandbox('checks');
-  const wb = useWorkbench(() => ({
-    name: 'checks',
-    settings: { 'ongage.sandbox.url': sandbox().url, 'ongage.sandbox.autoConnect': true },
-    files: { 'spring.html': EMAIL },
-  }));
+  const { wb } = useConnectedWorkbench('checks', { files: { 'spring.html': EMAIL } });
   let w: Workbench;
 
   before(async () => {
     w = wb();
-    await w.openView('Ongage');
-    await w.waitForTreeItem('Newsletter', { timeout: 30000 });
-    await w.openFile('spring.html');
+    await w.connected('spring.html');
   });
 
   it('lists the ignored property and the missing lang in Problems', async () => {

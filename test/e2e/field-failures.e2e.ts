@@ -2,7 +2,7 @@
 // again on every keystroke; one notification says what failed, with Show Log; Refresh List Fields, once Ongage
 // answers again, brings the fields (and the unknown-field problem) back.
 import * as assert from 'assert';
-import { useSandbox, useWorkbench, commandTitle, type Workbench } from './harness/workbench';
+import { useConnectedWorkbench, commandTitle, type Workbench } from './harness/workbench';
 import { until } from './harness/journey';
 
 const EMAIL = `<!DOCTYPE html>
@@ -13,12 +13,7 @@ const EMAIL = `<!DOCTYPE html>
 `;
 
 describe('e2e: list fields that cannot be read', function () {
-  const sandbox = useSandbox('field-failures');
-  const wb = useWorkbench(() => ({
-    name: 'field-failures',
-    settings: { 'ongage.sandbox.url': sandbox().url, 'ongage.sandbox.autoConnect': true },
-    files: { 'fields.html': EMAIL },
-  }));
+  const { sandbox, wb } = useConnectedWorkbench('field-failures', { files: { 'fields.html': EMAIL } });
   let w: Workbench;
   const control = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
     const res = await fetch(`${sandbox().url}${path}`, {
@@ -35,9 +30,7 @@ describe('e2e: list fields that cannot be read', function () {
   before(async () => {
     w = wb();
     await control('POST', '/__sandbox/faults', { next5xx: 10000, method: 'GET', path: '/list_fields' });
-    await w.openView('Ongage');
-    await w.waitForTreeItem('Newsletter', { timeout: 30000 });
-    await w.openFile('fields.html');
+    await w.connected('fields.html');
   });
 
   it('says once what failed, with Show Log, and does not fetch again on every keystroke', async () => {

@@ -2,7 +2,7 @@
 // another format than its field's and an unclosed condition reported in Problems, then type `{{` and accept a
 // field completion.
 import * as assert from 'assert';
-import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
+import { useConnectedWorkbench, type Workbench } from './harness/workbench';
 import { until } from './harness/journey';
 
 const EMAIL = `<!DOCTYPE html>
@@ -16,20 +16,13 @@ const EMAIL = `<!DOCTYPE html>
 `;
 
 describe('e2e: the template language', function () {
-  const sandbox = useSandbox('language');
-  const wb = useWorkbench(() => ({
-    name: 'language',
-    settings: { 'ongage.sandbox.url': sandbox().url, 'ongage.sandbox.autoConnect': true },
-    files: { 'spring.html': EMAIL },
-  }));
+  const { wb } = useConnectedWorkbench('language', { files: { 'spring.html': EMAIL } });
   let w: Workbench;
 
   before(async () => {
     w = wb();
     // Opening the view activates the extension and connects it to the sandbox (autoConnect).
-    await w.openView('Ongage');
-    await w.waitForTreeItem('Newsletter', { timeout: 30000 });
-    await w.openFile('spring.html');
+    await w.connected('spring.html');
   });
 
   it('reports the misspelt field, the date in the wrong format and the unclosed condition in Problems', async () => {

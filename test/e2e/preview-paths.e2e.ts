@@ -4,8 +4,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Frame } from 'playwright-core';
-import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
+import { useConnectedWorkbench, useWorkbench, type Workbench } from './harness/workbench';
 import { until } from './harness/journey';
 import { SEED_IDS } from '../../sandbox/seed';
 
@@ -19,20 +18,15 @@ const EMAIL = `<!DOCTYPE html>
 `;
 
 describe('e2e: the preview’s notes, samples errors, settings and template errors', function () {
-  const sandbox = useSandbox('preview-paths');
-  const wb = useWorkbench(() => ({
-    name: 'preview-paths',
-    settings: { 'ongage.sandbox.url': sandbox().url, 'ongage.sandbox.autoConnect': true, 'ongage.preview.inlineCss': false },
+  const { sandbox, wb } = useConnectedWorkbench('preview-paths', {
+    settings: { 'ongage.preview.inlineCss': false },
     files: { 'notes.html': EMAIL, '.ongage/samples.json': '{ "profiles": [ { "label": "Gold member", "values": { "first_name": "Ada" } ' },
-  }));
+  });
   let w: Workbench;
 
-  const preview = () => w.waitForFrame('#root .toolbar');
-  const emailFrame = async (): Promise<Frame> => {
-    const p = await preview();
-    return until('the email frame', async () => p.childFrames().find((f) => f.url() === 'about:srcdoc'));
-  };
-  const emailText = async (): Promise<string> => (await emailFrame()).evaluate(() => document.body?.innerText ?? '').catch(() => '');
+  const preview = () => w.previewPage();
+  const emailFrame = () => w.previewEmailFrame();
+  const emailText = () => w.previewEmailText();
   const notes = async (): Promise<string[]> => (await (await preview()).locator('.notes li').allInnerTexts().catch(() => [])).map((t) => t.trim());
   const waitForNote = (what: string, re: RegExp) =>
     until(what, async () => (await notes()).find((n) => re.test(n)), 30000).catch(async (e: Error) => {
@@ -41,9 +35,7 @@ describe('e2e: the preview’s notes, samples errors, settings and template erro
 
   before(async () => {
     w = wb();
-    await w.openView('Ongage');
-    await w.waitForTreeItem('Newsletter', { timeout: 30000 });
-    await w.openFile('notes.html');
+    await w.connected('notes.html');
     await w.runCommand('Ongage: Open Preview to the Side');
     await until('the preview tab', async () => (await w.editorTabs()).some((t) => t.startsWith('Preview notes.html')));
   });

@@ -3,8 +3,7 @@
 // rules (and an email without any says so), the final-HTML view shows the inlined, personalized source and
 // copies it; Contact… previews as a contact read from the sandbox and saves them as a sample profile.
 import * as assert from 'assert';
-import type { Frame } from 'playwright-core';
-import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
+import { useConnectedWorkbench, type Workbench } from './harness/workbench';
 import * as fs from 'fs';
 import * as path from 'path';
 import { answer, until } from './harness/journey';
@@ -25,19 +24,11 @@ Unsubscribe: {{ocx_unsubscribe_link}}
 const PLAIN = '<html><head><style>p { color: #333; }</style></head><body><p>No dark styles here</p></body></html>\n';
 
 describe('e2e: the preview views (plain text, dark mode, final HTML)', function () {
-  const sandbox = useSandbox('preview-views');
-  const wb = useWorkbench(() => ({
-    name: 'preview-views',
-    settings: { 'ongage.sandbox.url': sandbox().url, 'ongage.sandbox.autoConnect': true },
-    files: { 'offer.html': OFFER, 'offer.ongage.txt': OFFER_TEXT, 'plain.html': PLAIN },
-  }));
+  const { wb } = useConnectedWorkbench('preview-views', { files: { 'offer.html': OFFER, 'offer.ongage.txt': OFFER_TEXT, 'plain.html': PLAIN } });
   let w: Workbench;
 
-  const preview = () => w.waitForFrame('#root .toolbar');
-  const emailFrame = async (): Promise<Frame> => {
-    const p = await preview();
-    return until('the email frame', async () => p.childFrames().find((f) => f.url() === 'about:srcdoc'));
-  };
+  const preview = () => w.previewPage();
+  const emailFrame = () => w.previewEmailFrame();
   const chooseView = async (label: string) => {
     const p = await preview();
     await p.locator('#view').click();
@@ -47,11 +38,9 @@ describe('e2e: the preview views (plain text, dark mode, final HTML)', function 
 
   before(async () => {
     w = wb();
-    await w.openView('Ongage');
-    await w.waitForTreeItem('Newsletter', { timeout: 30000 });
-    await w.openFile('offer.html');
+    await w.connected('offer.html');
     await w.runCommand('Ongage: Open Preview to the Side');
-    await until('the rendered email', async () => /Hello Jane/.test(await (await emailFrame()).evaluate(() => document.body?.innerText ?? '').catch(() => '')));
+    await until('the rendered email', async () => /Hello Jane/.test(await w.previewEmailText()));
   });
 
   it('shows the plain-text part beside the file, rendered for the sample contact', async () => {

@@ -2,8 +2,7 @@
 // the list's sample contact and its CSS inlined, type and see the preview follow, switch to a sample profile from
 // .ongage/samples.json and edit that file, then open a library email and see its header and footer templates composed around it.
 import * as assert from 'assert';
-import type { Frame } from 'playwright-core';
-import { useSandbox, useWorkbench, type Workbench } from './harness/workbench';
+import { useConnectedWorkbench, type Workbench } from './harness/workbench';
 import { until } from './harness/journey';
 
 const EMAIL = `<!DOCTYPE html>
@@ -30,21 +29,13 @@ const LONG = `<!DOCTYPE html>
 const SAMPLES = JSON.stringify({ profiles: [{ label: 'Gold member', values: { first_name: 'Ada', plan: 'Gold' } }] }, null, 2);
 
 describe('e2e: the live preview', function () {
-  const sandbox = useSandbox('preview');
-  const wb = useWorkbench(() => ({
-    name: 'preview',
-    settings: { 'ongage.sandbox.url': sandbox().url, 'ongage.sandbox.autoConnect': true },
-    files: { 'spring.html': EMAIL, 'long.html': LONG, '.ongage/samples.json': SAMPLES },
-  }));
+  const { wb } = useConnectedWorkbench('preview', { files: { 'spring.html': EMAIL, 'long.html': LONG, '.ongage/samples.json': SAMPLES } });
   let w: Workbench;
 
   /** The preview's own page (toolbar, inbox line, notes) and the frame with the rendered email. */
-  const preview = () => w.waitForFrame('#root .toolbar');
-  const emailFrame = async (): Promise<Frame> => {
-    const p = await preview();
-    return until('the email frame', async () => p.childFrames().find((f) => f.url() === 'about:srcdoc'));
-  };
-  const emailText = async (): Promise<string> => (await emailFrame()).evaluate(() => document.body?.innerText ?? '').catch(() => '');
+  const preview = () => w.previewPage();
+  const emailFrame = () => w.previewEmailFrame();
+  const emailText = () => w.previewEmailText();
   const waitForEmail = (what: string, test: (text: string) => boolean) =>
     until(what, async () => {
       const t = await emailText();
@@ -53,9 +44,7 @@ describe('e2e: the live preview', function () {
 
   before(async () => {
     w = wb();
-    await w.openView('Ongage');
-    await w.waitForTreeItem('Newsletter', { timeout: 30000 });
-    await w.openFile('spring.html');
+    await w.connected('spring.html');
   });
 
   it('renders the email beside the editor with the list sample contact, its CSS inlined', async () => {

@@ -503,6 +503,38 @@ export class Workbench {
    * Waits for a frame (at any depth: webviews nest frames, and a webview may hold frames of its own) in which
    * `selector` matches, and returns it.
    */
+  /** The preview's own page (toolbar, inbox line, notes, views). */
+  previewPage(): Promise<Frame> {
+    return this.waitForFrame('#root .toolbar');
+  }
+
+  /** The preview's frame with the rendered email (an about:srcdoc document inside the preview's page). */
+  async previewEmailFrame(): Promise<Frame> {
+    const p = await this.previewPage();
+    const deadline = Date.now() + DEFAULT_TIMEOUT;
+    for (;;) {
+      const f = p.childFrames().find((c) => c.url() === 'about:srcdoc');
+      if (f) return f;
+      if (Date.now() > deadline) throw new Error(`No email frame in the preview within ${DEFAULT_TIMEOUT / 1000} s`);
+      await env.delay(100);
+    }
+  }
+
+  /** The text the preview's email frame shows ('' while there is none). */
+  async previewEmailText(): Promise<string> {
+    return (await this.previewEmailFrame()).evaluate(() => document.body?.innerText ?? '').catch(() => '');
+  }
+
+  /**
+   * With the sandbox connected on start-up (useConnectedWorkbench): opens the Ongage view, waits for the sandbox's
+   * Newsletter list, then opens `file` of the workspace when given.
+   */
+  async connected(file?: string): Promise<void> {
+    await this.openView('Ongage');
+    await this.waitForTreeItem('Newsletter', { timeout: 30000 });
+    if (file) await this.openFile(file);
+  }
+
   async waitForFrame(selector: string, timeout = DEFAULT_TIMEOUT): Promise<Frame> {
     const deadline = Date.now() + timeout;
     for (;;) {
@@ -584,6 +616,23 @@ export function useSandbox(name: string): () => env.Sandbox {
     if (!sb) throw new Error('The sandbox did not start; see the before hook error.');
     return sb;
   };
+}
+
+/**
+ * A journey's sandbox and a workbench that connects to it on start-up (`ongage.sandbox.autoConnect`), with the
+ * journey's files and settings; `Workbench.connected()` then waits for the connection.
+ */
+export function useConnectedWorkbench(
+  name: string,
+  opts: { files: Record<string, string>; settings?: Record<string, unknown> },
+): { sandbox: () => env.Sandbox; wb: () => Workbench } {
+  const sandbox = useSandbox(name);
+  const wb = useWorkbench(() => ({
+    name,
+    settings: { 'ongage.sandbox.url': sandbox().url, 'ongage.sandbox.autoConnect': true, ...opts.settings },
+    files: opts.files,
+  }));
+  return { sandbox, wb };
 }
 
 /** The extension's package.json. */
